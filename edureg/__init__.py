@@ -1,0 +1,3 @@
+"""edureg: national education and lifelong-learning information system."""
+
+__version__ = "0.1.0"

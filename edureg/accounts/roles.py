@@ -1,0 +1,63 @@
+"""What each role may do, as data: {role: {"app_label.model": actions}}.
+
+Rows are then narrowed by the membership's scope (core.scoping). Later issues add their models here.
+"""
+
+from edureg.accounts.choices import Role
+
+ALL = ("view", "add", "change", "delete")
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+
+PUBLIC_READ = {
+    "classifiers.codelist": VIEW,
+    "classifiers.classifieritem": VIEW,
+    "institutions.institution": VIEW,
+    "institutions.branch": VIEW,
+    "institutions.statuschange": VIEW,
+}
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.AGENCY_ADMIN: {
+        "classifiers.codelist": EDIT,
+        "classifiers.classifieritem": EDIT,
+        "institutions.institution": ALL,
+        "institutions.branch": ALL,
+        "institutions.statuschange": VIEW,
+        "persons.person": ALL,
+        "learners.enrolment": ALL,
+        "pedagogues.employment": ALL,
+        "accounts.membership": ALL,
+        "core.objectchange": VIEW,
+        "core.readaccess": VIEW,
+    },
+    Role.MUNICIPALITY_OFFICER: {
+        **PUBLIC_READ,
+        "institutions.institution": EDIT,
+        "institutions.branch": ALL,
+        "persons.person": VIEW,
+        "learners.enrolment": VIEW,
+        "pedagogues.employment": VIEW,
+    },
+    Role.INSTITUTION_OFFICER: {
+        **PUBLIC_READ,
+        "institutions.institution": ("view", "change"),
+        "institutions.branch": EDIT,
+        "persons.person": EDIT,
+        "learners.enrolment": EDIT,
+        "pedagogues.employment": EDIT,
+    },
+    Role.EXPERT: dict(PUBLIC_READ),
+    Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW},
+    Role.PUBLIC: dict(PUBLIC_READ),
+}
+
+
+def permissions_for(roles) -> set[str]:
+    """Django permission names ("app.action_model") granted by a set of roles."""
+    perms = set()
+    for role in roles:
+        for label, actions in ROLE_PERMISSIONS.get(role, {}).items():
+            app_label, model = label.split(".")
+            perms.update(f"{app_label}.{action}_{model}" for action in actions)
+    return perms

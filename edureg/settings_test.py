@@ -1,0 +1,18 @@
+"""Test settings: the environment's DATABASE_URL (SQLite in memory by default), fast hashing."""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from edureg.settings import *  # noqa: F403
+from edureg.settings import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].pop("OPTIONS", None)
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
