@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.membership": ALL,
         "core.objectchange": VIEW,
         "core.readaccess": VIEW,
+        "authtoken.tokenproxy": ALL,  # API tokens of integration users
+        "django_tasks_database.dbtaskresult": VIEW,
     },
     Role.MUNICIPALITY_OFFICER: {
         **PUBLIC_READ,

@@ -59,6 +59,10 @@ class ScopedQuerySet(models.QuerySet):
     def scope_filter(self, scope: Scope) -> Q:  # pragma: no cover - every register overrides it
         raise NotImplementedError(f"{self.model.__name__} must define scope_filter()")
 
+    def add_filter(self, scope: Scope) -> Q:
+        """Rows a scoped user may create; by default the rows of their scope."""
+        return self.scope_filter(scope)
+
     def public_filter(self) -> Q | None:
         """Rows anyone may read without signing in; None when the model is not public."""
         return None
@@ -75,10 +79,13 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.national:
             return self.all()
+        public = self.public_filter() if action == "view" else None
         if scope.empty:
-            public = self.public_filter()
-            return self.filter(public) if action == "view" and public is not None else self.none()
-        return self.filter(self.scope_filter(scope))
+            return self.filter(public) if public is not None else self.none()
+        if public is not None and not public:
+            return self.all()  # an empty Q means "every row is public" (and would vanish from an OR)
+        own = self.add_filter(scope) if action == "add" else self.scope_filter(scope)
+        return self.filter(own | public if public is not None else own)
 
     def visible_to(self, user, obj, action: str = "view") -> bool:
         return self.for_user(user, action).filter(pk=obj.pk).exists()

@@ -30,12 +30,17 @@ def update_institution(institution: Institution, *, actor, **changes) -> Institu
     return institution
 
 
-def change_status(institution: Institution, *, status: str, since: datetime.date, actor, note: str = "") -> Institution:
+def check_status_change(institution: Institution, *, status: str, since: datetime.date) -> None:
+    """The lifecycle rule: only the allowed transitions, and not back in time (also used by the import)."""
     if status not in STATUS_TRANSITIONS[InstitutionStatus(institution.status)]:
         raise ValidationError({"status": _("An institution cannot go from %(old)s to %(new)s.") % {
             "old": institution.get_status_display(), "new": InstitutionStatus(status).label}})
     if since < institution.status_since:
         raise ValidationError({"status_since": _("The new status cannot start before the current one.")})
+
+
+def change_status(institution: Institution, *, status: str, since: datetime.date, actor, note: str = "") -> Institution:
+    check_status_change(institution, status=status, since=since)
     with acting(actor):
         institution.status = status
         institution.status_since = since

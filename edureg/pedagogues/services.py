@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from edureg.core.services import acting, apply_changes, delete_instance
+from edureg.core.services import acting, apply_changes, delete_instance, ensure_in_scope
 from edureg.pedagogues.models import Employment
 
 
@@ -14,9 +14,19 @@ def employ(*, actor, subjects=(), **fields) -> Employment:
         employment = Employment(**fields)
         employment.full_clean()
         employment.save()
+        ensure_in_scope(employment, actor=actor, action="add")
         if subjects:
             employment.subjects.set(subjects)
     return employment
+
+
+def employ_person(*, actor, person_data: dict, **fields) -> Employment:
+    """Employ someone identified by personal code (or other id), registering them first if unknown."""
+    from edureg.persons.services import find_or_register
+
+    with acting(actor):
+        person = find_or_register(actor=actor, **person_data)
+        return employ(actor=actor, person=person, **fields)
 
 
 def update_employment(employment: Employment, *, actor, **changes) -> Employment:

@@ -16,5 +16,9 @@ class PersonQuerySet(ScopedQuerySet):
             ).values("person_id"))
         return q
 
+    def add_filter(self, scope):
+        # A new person belongs to nobody's scope until enrolled or employed; officers may register them.
+        return self.scope_filter(scope) | Q(enrolments__isnull=True, employments__isnull=True)
+
     def with_related(self):
         return self.select_related("sex", "citizenship")

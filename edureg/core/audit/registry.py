@@ -31,7 +31,7 @@ def is_audited(model) -> bool:
     return model in _audited
 
 
-def _new_change(instance, action, before, after, *, time=None, ctx=None):
+def _new_change(instance, action, before, after, *, time=None, ctx=None, repr_=None):
     from edureg.core.models import ObjectChange
 
     ctx = ctx or current()
@@ -45,7 +45,7 @@ def _new_change(instance, action, before, after, *, time=None, ctx=None):
         action=action,
         content_type=ContentType.objects.get_for_model(instance.__class__),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=repr_ if repr_ is not None else str(instance)[:200],
         prechange_data=before,
         postchange_data=after,
     )
@@ -76,13 +76,16 @@ def _pre_delete(sender, instance, **kwargs):
     if sender in _audited:
         instance._audit_before = snapshot(instance)
         instance._audit_pk = instance.pk
+        # Related rows may be gone by post_delete (cascades), so the label is taken now.
+        instance._audit_repr = str(instance)[:200]
 
 
 def _post_delete(sender, instance, **kwargs):
     if sender not in _audited:
         return
     pk = instance.pk if instance.pk is not None else getattr(instance, "_audit_pk", None)
-    change = _new_change(instance, "delete", getattr(instance, "_audit_before", None), None)
+    change = _new_change(instance, "delete", getattr(instance, "_audit_before", None), None,
+                         repr_=getattr(instance, "_audit_repr", None))
     change.object_id = str(pk)
     change.save()
 

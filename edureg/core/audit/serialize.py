@@ -23,8 +23,8 @@ def snapshot(instance: models.Model) -> dict:
     """Concrete field values keyed by attribute name (`institution_id`, not `institution`)."""
     data = {}
     for field in instance._meta.concrete_fields:
-        if getattr(field, "audit_exclude", False):
-            continue
+        if getattr(field, "audit_exclude", False) or getattr(field, "auto_now", False):
+            continue  # an "updated at" stamp is the change record's own time
         data[field.attname] = _jsonable(getattr(instance, field.attname))
     for field in instance._meta.many_to_many:
         if instance.pk is not None and field.name in getattr(instance, "_prefetched_objects_cache", {}):

@@ -4,7 +4,7 @@ import factory
 
 from edureg.classifiers.tests.factories import item, municipality
 from edureg.core.validators import legal_entity_check_digit
-from edureg.institutions.models import Branch, Institution
+from edureg.institutions.models import Branch, Institution, StatusChange
 
 
 def legal_entity_code(n: int) -> str:
@@ -45,3 +45,12 @@ class BranchFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Skyrius {n}")
     municipality = factory.LazyAttribute(lambda o: o.institution.municipality)
     opened_on = datetime.date(2010, 9, 1)
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    institution = factory.SubFactory(InstitutionFactory)
+    status = "active"
+    since = datetime.date(2001, 9, 1)

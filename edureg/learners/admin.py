@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from edureg.classifiers.admin import classifier_filter
+from edureg.classifiers.models import ClassifierItem
+from edureg.core.admin_base import RegisterAdmin, _service_form
+from edureg.core.admin_forms import PersonIdentityFields, with_identity_fields
+from edureg.core.imports.admin import ImportExportMixin
+from edureg.institutions.models import Institution
+from edureg.learners import services
+from edureg.learners.models import Enrolment
+
+
+class TransferForm(forms.Form):
+    to_institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("new institution"))
+    on = forms.DateField(label=_("first day at the new institution"))
+    group = forms.CharField(label=_("class or group"), required=False, max_length=40)
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
+    importer = "learners.imports.EnrolmentImporter"
+    list_display = ("person", "institution", "school_year", "grade", "group", "kind", "start_date", "end_date",
+                    "end_reason")
+    list_filter = ("kind", "school_year", "is_main", classifier_filter("end_reason", "enrolment_end_reason"))
+    search_fields = ("person__last_name", "person__first_name", "institution__name", "=institution__code")
+    list_select_related = ("person", "institution", "end_reason")
+    raw_id_fields = ("institution", "branch")
+    date_hierarchy = "start_date"
+    create_service = services.enrol_person
+    update_service = services.update_enrolment
+    delete_service = services.delete_enrolment
+    change_form_template = "admin/learners/enrolment/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("person", "updated_at") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        enrolment = ["institution", "branch", "kind", "is_main", "school_year", "grade", "group", "isced_level",
+                     "start_date", "end_date", "end_reason"]
+        if obj is None:
+            return [*PersonIdentityFields.person_fields, *enrolment]
+        return ["person", *enrolment, "updated_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["fields"] = [f for f in self.get_fields(request) if f not in PersonIdentityFields.person_fields]
+            form = super(RegisterAdmin, self).get_form(request, obj, change=change, **kwargs)
+            return _service_form(self, request, with_identity_fields(form), change)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def extra_create_fields(self, request, form):
+        return {"person_data": PersonIdentityFields.person_data(form.cleaned_data)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        lists = {"isced_level": "isced_level", "end_reason": "enrolment_end_reason"}
+        if db_field.name in lists:
+            kwargs["queryset"] = ClassifierItem.objects.of(lists[db_field.name]).order_by("sort_order", "code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        return [path("<int:pk>/transfer/", self.admin_site.admin_view(self.transfer_view),
+                     name="learners_enrolment_transfer"), *super().get_urls()]
+
+    def transfer_view(self, request, pk):
+        enrolment = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, enrolment) or not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TransferForm(request.POST or None)
+        # Transfers go to any active institution; the new school then sees the learner.
+        form.fields["to_institution"].queryset = Institution.objects.filter(status__in=["active", "registered"])
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.transfer(enrolment, to_institution=form.cleaned_data["to_institution"],
+                                        on=form.cleaned_data["on"], actor=request.user,
+                                        group=form.cleaned_data["group"])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, _("%(person)s was transferred to %(inst)s.") % {
+                    "person": new.person, "inst": new.institution}, messages.SUCCESS)
+                if self.has_view_permission(request, new):
+                    return redirect(reverse("admin:learners_enrolment_change", args=[new.pk]))
+                return redirect(reverse("admin:learners_enrolment_changelist"))
+        context = {**self.admin_site.each_context(request), "title": _("Transfer %s") % enrolment.person,
+                   "form": form, "enrolment": enrolment, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/learners/enrolment/transfer.html", context)
