@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -11,3 +12,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("edureg.pages.urls")),
 ]
+
+if settings.EDUREG_BENCH_VIEWS:
+    from edureg import bench_views
+
+    urlpatterns += [
+        path("bench/bare/institutions/", bench_views.institution_list),
+        path("bench/bare/institutions/<str:code>/", bench_views.institution_detail),
+    ]
