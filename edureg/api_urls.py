@@ -2,15 +2,29 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from edureg.core.api.registry import api_routes
 
-router = DefaultRouter()
+
+class IndexView(APIRootView):
+    """The list of endpoints; what each one shows depends on who asks."""
+
+    permission_classes = [AllowAny]
+
+
+class Router(DefaultRouter):
+    APIRootView = IndexView
+
+
+router = Router()
 for prefix, viewset, basename in api_routes():
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -203,3 +203,38 @@ def test_concurrent_writers_and_reader_see_every_change_once():
     all_ids = set(ObjectChange.objects.values_list("id", flat=True))
     assert len(seen) == len(set(seen)), "a change was repeated"
     assert set(seen) == all_ids, "a change was skipped"
+
+
+def test_a_third_school_cannot_transfer(world):
+    from django.core.exceptions import PermissionDenied
+
+    enrolment = EnrolmentFactory(institution=world.a2, start_date=datetime.date(2024, 9, 1))
+    with pytest.raises(PermissionDenied):
+        learner_services.transfer(enrolment, to_institution=world.b1, on=datetime.date(2025, 1, 15),
+                                  actor=world.users["institution_officer"])
+    enrolment.refresh_from_db()
+    assert enrolment.end_date is None
+
+
+def test_the_new_school_enrols_with_transfer_in(world):
+    enrolment = EnrolmentFactory(institution=world.b1, start_date=datetime.date(2024, 9, 1), grade=6)
+    officer = world.users["institution_officer"]  # at a1
+    new = learner_services.enrol_person(
+        actor=officer, person_data={"personal_code": enrolment.person.personal_code}, transfer_in=True,
+        institution=world.a1, kind="general", is_main=True, school_year=2024, grade=6,
+        start_date=datetime.date(2025, 2, 3))
+    enrolment.refresh_from_db()
+    assert enrolment.end_date == datetime.date(2025, 2, 2) and enrolment.end_reason.code == "20"
+    assert new.institution == world.a1 and new.person == enrolment.person
+    assert changes_of(enrolment).filter(action="update", user_name="institution_officer").exists()
+
+
+def test_enrolling_without_transfer_in_reports_the_overlap(world):
+    from django.core.exceptions import ValidationError
+
+    enrolment = EnrolmentFactory(institution=world.b1, start_date=datetime.date(2024, 9, 1))
+    with pytest.raises(ValidationError) as exc:
+        learner_services.enrol_person(
+            actor=world.users["institution_officer"], person_data={"personal_code": enrolment.person.personal_code},
+            institution=world.a1, kind="general", is_main=True, school_year=2024, start_date=datetime.date(2025, 2, 3))
+    assert "start_date" in exc.value.message_dict

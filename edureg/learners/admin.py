@@ -44,18 +44,24 @@ class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
         enrolment = ["institution", "branch", "kind", "is_main", "school_year", "grade", "group", "isced_level",
                      "start_date", "end_date", "end_reason"]
         if obj is None:
-            return [*PersonIdentityFields.person_fields, *enrolment]
+            return [*PersonIdentityFields.person_fields, "transfer_in", *enrolment]
         return ["person", *enrolment, "updated_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["fields"] = [f for f in self.get_fields(request) if f not in PersonIdentityFields.person_fields]
+            kwargs["fields"] = [f for f in self.get_fields(request)
+                                if f not in (*PersonIdentityFields.person_fields, "transfer_in")]
             form = super(RegisterAdmin, self).get_form(request, obj, change=change, **kwargs)
-            return _service_form(self, request, with_identity_fields(form), change)
+            form = type(form.__name__, (with_identity_fields(form),), {"transfer_in": forms.BooleanField(
+                label=_("transfer from the current school"), required=False,
+                help_text=_("If the learner is still enrolled at another school, end that enrolment the day "
+                            "before (reason: transferred)."))})
+            return _service_form(self, request, form, change)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def extra_create_fields(self, request, form):
-        return {"person_data": PersonIdentityFields.person_data(form.cleaned_data)}
+        return {"person_data": PersonIdentityFields.person_data(form.cleaned_data),
+                "transfer_in": bool(form.cleaned_data.get("transfer_in"))}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         lists = {"isced_level": "isced_level", "end_reason": "enrolment_end_reason"}

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -56,12 +56,25 @@ def enrol(*, actor, **fields) -> Enrolment:
     return enrolment
 
 
-def enrol_person(*, actor, person_data: dict, **fields) -> Enrolment:
-    """Enrol someone identified by personal code (or other id), registering them first if unknown."""
+def enrol_person(*, actor, person_data: dict, transfer_in: bool = False, **fields) -> Enrolment:
+    """Enrol someone identified by personal code (or other id), registering them first if unknown.
+
+    With `transfer_in`, a learner who still has an open main general-education enrolment at another
+    institution is transferred from it (that enrolment ends the day before, reason "transferred").
+    """
     from edureg.persons.services import find_or_register
 
     with acting(actor):
         person = find_or_register(actor=actor, **person_data)
+        candidate = Enrolment(person=person, **fields)
+        if transfer_in and is_single_main(candidate):
+            current = (Enrolment.objects.filter(person=person, is_main=True, kind=EducationKind.GENERAL,
+                                                end_date__isnull=True)
+                       .exclude(institution=fields.get("institution")).first())
+            if current is not None:
+                rest = {k: v for k, v in fields.items() if k not in ("institution", "start_date")}
+                return transfer(current, to_institution=fields["institution"], on=fields["start_date"],
+                                actor=actor, **rest)
         return enrol(actor=actor, person=person, **fields)
 
 
@@ -85,17 +98,30 @@ def end_enrolment(enrolment: Enrolment, *, end_date: datetime.date, reason: Clas
     return apply_changes(enrolment, {"end_date": end_date, "end_reason": reason}, actor=actor)
 
 
+def _may(actor, enrolment: Enrolment, action: str) -> bool:
+    return actor is None or Enrolment.objects.for_user(actor, action).filter(pk=enrolment.pk).exists()
+
+
 def transfer(enrolment: Enrolment, *, to_institution, on: datetime.date, actor, **new_fields) -> Enrolment:
-    """End `enrolment` the day before `on` (reason: transferred) and start one at `to_institution`."""
+    """End `enrolment` the day before `on` (reason: transferred) and start one at `to_institution`.
+
+    Either school may record a transfer: the old one (it may change the enrolment) or the new one (it may
+    enrol there). The other half is written on that authority, in the same transaction and audit context.
+    """
     if on <= enrolment.start_date:
         raise ValidationError({"on": _("A transfer date must be after the start of the current enrolment.")})
     with acting(actor):
+        may_end = _may(actor, enrolment, "change")
         reason = resolve("enrolment_end_reason", END_TRANSFERRED, on=on)
-        end_enrolment(enrolment, end_date=on - datetime.timedelta(days=1), reason=reason, actor=actor)
+        end_enrolment(enrolment, end_date=on - datetime.timedelta(days=1), reason=reason,
+                      actor=actor if may_end else None)
         fields = {"person": enrolment.person, "kind": enrolment.kind, "is_main": enrolment.is_main,
                   "school_year": enrolment.school_year, "grade": enrolment.grade,
                   "isced_level": enrolment.isced_level, **new_fields}
-        return enrol(actor=actor, institution=to_institution, start_date=on, **fields)
+        new = enrol(actor=None, institution=to_institution, start_date=on, **fields)
+        if not (may_end or _may(actor, new, "add")):
+            raise PermissionDenied(_("Only the learner's current or new institution may record a transfer."))
+        return new
 
 
 def delete_enrolment(enrolment: Enrolment, *, actor) -> None:

@@ -126,8 +126,41 @@ def record_bulk(instances: Iterable[models.Model], action: str, befores: Iterabl
     for inst, before in zip(instances, befores, strict=True):
         after = None if action == "delete" else snapshot(inst)
         rows.append(_new_change(inst, action, before, after, time=now, ctx=ctx))
-    ObjectChange.objects.bulk_create(rows, batch_size=batch_size)
+    if not _copy_changes(rows):
+        ObjectChange.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
+
+
+def _copy_changes(rows: list) -> bool:
+    """Write the rows with COPY on PostgreSQL (several times faster than INSERT for large batches; the same
+    rows: ids from the sequence, no feed position yet). False when the database cannot."""
+    import json
+
+    from django.db import connection
+
+    from edureg.core.models import ObjectChange
+
+    if connection.vendor != "postgresql" or len(rows) < 100:
+        return False
+    fields = [f for f in ObjectChange._meta.concrete_fields if not f.primary_key]
+    encoders = {f.attname: f.encoder for f in fields if isinstance(f, models.JSONField)}
+    table = connection.ops.quote_name(ObjectChange._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", None)
+        if not hasattr(raw, "copy"):
+            return False
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = []
+                for name in names:
+                    value = getattr(row, name)
+                    if name in encoders and value is not None:
+                        value = json.dumps(value, cls=encoders[name])
+                    values.append(value)
+                copy.write_row(values)
+    return True
 
 
 def connect_signals():

@@ -1,0 +1,20 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from edureg.accounts.models import Membership
+from edureg.classifiers.serializers import ClassifierField
+from edureg.institutions.serializers import institution_ref
+from edureg.persons.serializers import person_ref
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all(),
+                                        help_text=_("User name."))
+    institution = institution_ref(required=False, allow_null=True)
+    municipality = ClassifierField("municipality", date_field="valid_from", required=False, allow_null=True)
+    person = person_ref(required=False, allow_null=True, help_text=_("The user's own person record (applicants)."))
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "institution", "municipality", "person", "valid_from", "valid_to"]

@@ -1,0 +1,74 @@
+"""`edureg serve`: serve the existing database over HTTP.
+
+    edureg serve [--port 8000] [--host 127.0.0.1] [--workers 2]
+
+Runs gunicorn with edureg.wsgi; without gunicorn, Django's runserver (with --insecure, so static
+files are served). Refuses to start on a database that is not migrated.
+"""
+
+import signal
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import OperationalError
+
+
+def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Migrations not yet applied to the database (all of them for an empty database)."""
+    connection = connections[alias]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "edureg.wsgi:application", "--bind", bind_address(host, port),
+            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5"]
+
+
+class Command(BaseCommand):
+    help = "Serve the existing database over HTTP (gunicorn; Django's runserver when gunicorn is missing)."
+    requires_system_checks = []  # checked by the server itself; a missing database is reported below
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+
+    def handle(self, *args, port=8000, host="127.0.0.1", workers=2, **options):
+        try:
+            pending = pending_migrations()
+        except OperationalError as exc:
+            raise CommandError(f"The database cannot be reached: {exc}") from exc
+        if pending:
+            raise CommandError(
+                f"The database is not migrated ({len(pending)} migrations pending). "
+                "Run `edureg migrate` (or `edureg demo`, which also loads classifiers and demo data) first.")
+        url = f"http://{bind_address(host, port)}/"
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            self.stdout.write(f"Serving edureg at {url} with Django's development server (gunicorn is not "
+                              "installed). Press Ctrl+C to stop.")
+            call_command("runserver", bind_address(host, port), insecure_serving=True, use_reloader=False)
+            return
+        self.stdout.write(f"Serving edureg at {url} (gunicorn, {workers} workers). Press Ctrl+C to stop.")
+        self.stdout.flush()
+        process = subprocess.Popen(gunicorn_argv(host, port, workers))
+        # Stopping this command (SIGTERM) stops gunicorn too, which then stops its workers.
+        signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            # The terminal sent the interrupt to gunicorn too; let it shut its workers down.
+            code = process.wait()
+        if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
+            raise CommandError(f"gunicorn stopped with exit code {code}")

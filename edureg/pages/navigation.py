@@ -1,0 +1,94 @@
+"""What a signed-in user may do, as data: the task links on the home page.
+
+A task is shown when the user holds its permission (accounts.roles gives permissions by role), is staff
+where the task is a back-office page, and its URL exists (a back-office list exists once its model is
+registered in the admin). Later issues add their pages (imports, applications, ...) to TASKS.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+REGISTERS, ADMINISTRATION, PUBLIC, INTEGRATION = "registers", "administration", "public", "integration"
+
+# The headings of the home page, in this order.
+GROUPS = {
+    REGISTERS: _("Registers"),
+    ADMINISTRATION: _("Administration"),
+    PUBLIC: _("Public information"),
+    INTEGRATION: _("Integration"),
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    group: str  # a key of GROUPS
+    title: Promise
+    description: Promise
+    url_name: str
+    permission: str | None = None  # the user needs it; None: any signed-in user
+    back_office: bool = False  # a Django admin page: the user must be staff
+
+    def allowed(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if self.back_office and not user.is_staff:
+            return False
+        return self.permission is None or user.has_perm(self.permission)
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+TASKS: list[Task] = [
+    Task(REGISTERS, _("Institutions"), _("Find institutions and update their data, branches and status."),
+         "admin:institutions_institution_changelist", "institutions.change_institution", back_office=True),
+    Task(REGISTERS, _("Branches"), _("Open, update and close branches of institutions."),
+         "admin:institutions_branch_changelist", "institutions.change_branch", back_office=True),
+    Task(REGISTERS, _("Persons"), _("Learners, pedagogues and other persons in the registers."),
+         "admin:persons_person_changelist", "persons.view_person", back_office=True),
+    Task(REGISTERS, _("Enrolments"), _("Learners' enrolments in institutions and programmes."),
+         "admin:learners_enrolment_changelist", "learners.view_enrolment", back_office=True),
+    Task(REGISTERS, _("Employments"), _("Pedagogues' employment in institutions."),
+         "admin:pedagogues_employment_changelist", "pedagogues.view_employment", back_office=True),
+    Task(ADMINISTRATION, _("Classifiers"), _("Code lists such as municipalities and institution types, and their "
+                                             "versions."),
+         "admin:classifiers_codelist_changelist", "classifiers.change_codelist", back_office=True),
+    Task(ADMINISTRATION, _("Users and roles"), _("Who may work with which institution or municipality."),
+         "admin:accounts_membership_changelist", "accounts.change_membership", back_office=True),
+    Task(ADMINISTRATION, _("Change history"), _("Every change to the registers: who, when, before and after."),
+         "admin:core_objectchange_changelist", "core.view_objectchange", back_office=True),
+    Task(ADMINISTRATION, _("Access log"), _("Who looked at personal data, and when."),
+         "admin:core_readaccess_changelist", "core.view_readaccess", back_office=True),
+    Task(PUBLIC, _("Education institutions"), _("Search the public register of education institutions."),
+         "pages:institutions"),
+    Task(INTEGRATION, _("API documentation"), _("The REST API for other information systems."), "api-docs"),
+]
+
+
+@dataclass(frozen=True)
+class TaskLink:
+    title: Promise | str
+    description: Promise | str
+    url: str
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    title: Promise
+    tasks: list[TaskLink]
+
+
+def tasks_for(user) -> list[TaskGroup]:
+    """The tasks the user may do, under the headings of GROUPS; empty groups are left out."""
+    grouped: dict[str, list[TaskLink]] = {key: [] for key in GROUPS}
+    for task in TASKS:
+        url = task.url() if task.allowed(user) else None
+        if url is not None:
+            grouped[task.group].append(TaskLink(task.title, task.description, url))
+    return [TaskGroup(GROUPS[key], links) for key, links in grouped.items() if links]

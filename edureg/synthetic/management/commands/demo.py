@@ -1,0 +1,110 @@
+"""`edureg demo`: a working demonstration on one machine.
+
+    edureg demo [--no-serve] [--scale small|national] [--seed N] [--reset] [--port 8000]
+
+Migrates the database, loads the classifiers, builds the synthetic country (unless the database
+already has one), creates one demo user per role, prints their logins and serves the site.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from edureg.synthetic.engine import SCALES
+from edureg.synthetic.services import CountryExists, MissingClassifiers, build_country, ensure_demo_users, has_country
+
+
+class _Stream:
+    """The command's output as a file for tqdm (which writes its own line endings)."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, ending="")
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+class TqdmProgress:
+    """One progress bar per step of the build, on the command's output."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        bar = self.bars.get(step)
+        if bar is None:
+            for other in self.bars.values():
+                other.close()
+            bar = self.bars[step] = tqdm(total=total, desc=f"{step:<20}", file=self.stream, unit=" rows",
+                                         unit_scale=True, mininterval=0.5, leave=True, dynamic_ncols=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def table(rows: list[tuple], header: tuple) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = "  ".join("-" * w for w in widths)
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header), line, *(fmt.format(*map(str, r)) for r in rows)])
+
+
+class Command(BaseCommand):
+    help = ("Set up a demonstration: migrate, load classifiers, build the synthetic country, create one user "
+            "per role and serve the site.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set everything up but do not serve")
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small",
+                            help="small (default; ~1/20 of the country), national, or tiny (tests)")
+        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same country")
+        parser.add_argument("--reset", action="store_true",
+                            help="delete the register data of an existing country and build a new one")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, no_serve=False, scale="small", seed=1, reset=False, port=8000, host="127.0.0.1",
+               verbosity=1, **options):
+        out = self.stdout
+        out.write(self.style.MIGRATE_HEADING("1. Database"))
+        call_command("migrate", interactive=False, verbosity=0)
+        out.write("   migrated")
+        out.write(self.style.MIGRATE_HEADING("2. Classifiers"))
+        call_command("load_classifiers", verbosity=0)
+        out.write("   loaded")
+        out.write(self.style.MIGRATE_HEADING(f"3. Synthetic country (scale {scale}, seed {seed})"))
+        if has_country() and not reset:
+            out.write("   The database already holds a country: kept (use --reset to build a new one).")
+        else:
+            progress = TqdmProgress(_Stream(out))
+            try:
+                report = build_country(scale=scale, seed=seed, reset=reset, progress=progress)
+            except (CountryExists, MissingClassifiers) as exc:
+                raise CommandError(str(exc)) from exc
+            finally:
+                progress.close()
+            rows = [(step, f"{seconds:.1f}", report.counts.get(step, "")) for step, seconds in report.seconds.items()]
+            rows += [(name, "", count) for name, count in report.counts.items() if name not in report.seconds]
+            out.write(table(rows, ("step", "seconds", "rows")))
+            out.write(f"   change records written under job {report.job_id}")
+        out.write(self.style.MIGRATE_HEADING("4. Demo users"))
+        try:
+            users = ensure_demo_users(secret=settings.SECRET_KEY)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        out.write(table([(u.username, u.password, u.role, u.scope) for u in users],
+                        ("username", "password", "role", "scope")))
+        if no_serve:
+            out.write(f"\nStart the site with: edureg serve --port {port}")
+            return
+        out.write("")
+        call_command("serve", host=host, port=port)

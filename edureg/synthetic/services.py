@@ -1,0 +1,409 @@
+"""Writing the synthetic country (edureg.synthetic.engine) to the database.
+
+    build_country(scale="small", seed=1, progress=print_progress)
+
+Everything is written in one transaction with set-based inserts (COPY on PostgreSQL), with one
+change record per written object under the audit job "synthetic-<seed>". A database that already
+holds institutions is refused unless `reset=True`, which first deletes the register data
+(institutions, branches, persons, enrolments, employments, and memberships pointing at them) and
+the change records of those register rows.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edureg.classifiers.models import ClassifierItem
+from edureg.core.audit.context import audit_context
+from edureg.core.audit.sequencer import assign_positions
+from edureg.core.models import ObjectChange
+from edureg.institutions.choices import InstitutionStatus
+from edureg.institutions.models import Branch, Institution, StatusChange
+from edureg.learners.models import Enrolment
+from edureg.pedagogues.models import Employment
+from edureg.persons.models import Person
+from edureg.synthetic.bulk import Progress, Writer
+from edureg.synthetic.engine import SCALES, Municipality, Params, generate
+from edureg.synthetic.engine.tables import NAT, Country
+
+# Deleted by a reset, dependants first.
+REGISTER_MODELS: tuple[type[models.Model], ...] = (Enrolment, Employment, StatusChange, Branch, Institution, Person)
+
+
+class CountryExists(Exception):
+    """The database already holds institutions and no reset was asked for."""
+
+
+class MissingClassifiers(Exception):
+    """Codes the synthetic country needs are not in the classifiers."""
+
+
+@dataclass
+class BuildReport:
+    scale: str
+    seed: int
+    job_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+
+
+def job_id_for(seed: int) -> str:
+    return f"synthetic-{seed}"
+
+
+def has_country() -> bool:
+    return Institution.objects.exists()
+
+
+# --- reset --------------------------------------------------------------------------------------
+
+def _dependants() -> list[tuple[type[models.Model], str]]:
+    """(model, FK field name) of models outside the register that point at register rows."""
+    found = []
+    for model in REGISTER_MODELS:
+        for rel in model._meta.related_objects:
+            related = rel.related_model
+            if related in REGISTER_MODELS or rel.many_to_many or getattr(related._meta, "auto_created", False):
+                continue
+            found.append((related, rel.field.name))
+    return found
+
+
+def reset_register(progress: Progress | None = None) -> dict[str, int]:
+    """Delete the register data and their change records (for demo and benchmark databases)."""
+    say = progress or (lambda step, done, total: None)
+    deleted: dict[str, int] = {}
+    with transaction.atomic():
+        # Rows of other apps that point at the register go through the ORM (signals, audit, cascades).
+        for model, fk in _dependants():
+            count, _detail = model._default_manager.filter(**{f"{fk}__isnull": False}).delete()
+            if count:
+                deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
+        # The register itself: one DELETE per table (millions of rows; no per-object signals).
+        through = Employment.subjects.through
+        tables = [through, *REGISTER_MODELS]
+        content_types = [ContentType.objects.get_for_model(model).pk for model in REGISTER_MODELS]
+        total = len(tables) + 1
+        say("reset", 0, total)
+        with connection.cursor() as cursor:
+            for i, model in enumerate(tables, start=1):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+                deleted[model._meta.label] = cursor.rowcount
+                say("reset", i, total)
+            marks = ", ".join(["%s"] * len(content_types))
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(ObjectChange._meta.db_table)} "
+                           f"WHERE content_type_id IN ({marks})", content_types)
+            deleted[ObjectChange._meta.label] = cursor.rowcount
+        say("reset", total, total)
+    return deleted
+
+
+# --- classifiers --------------------------------------------------------------------------------
+
+NEEDED = {
+    "institution_type": ("3120", "3130", "3140", "3150", "3160", "3170", "3210", "3220", "3310", "3410", "3510",
+                         "3520", "3530"),
+    "ownership": ("10", "20", "30"),
+    "sex": ("M", "F"),
+    "isced_level": ("1", "24", "34", "35", "45", "6"),
+    "enrolment_end_reason": ("10", "20", "31", "32", "33", "34", "35", "36", "39", "40"),
+    "position": ("10", "11", "12", "20", "21", "30", "31", "32", "33", "34", "40", "41", "42", "50"),
+    "qualification_category": ("1", "2", "3", "4"),
+    "subject": ("LT", "MAT", "EN", "DE", "FR", "RU", "PL", "HIS", "GEO", "BIO", "CHE", "PHY", "IT", "ART", "MUS",
+                "PE", "TECH", "ETH", "REL", "ECO", "CIV", "NAT", "PRI", "VOC", "SPE"),
+}
+
+
+def _classifier_ids(on: datetime.date) -> tuple[dict[str, dict[str, int]], datetime.date]:
+    """{list: {code: id}} of the items valid on `on`, and the first day all the needed ones are valid."""
+    lookup: dict[str, dict[str, int]] = {}
+    missing = []
+    earliest = datetime.date(2000, 1, 1)
+    for list_code, codes in {**NEEDED, "country": (), "municipality": ()}.items():
+        rows = list(ClassifierItem.objects.of(list_code).valid_on(on).values_list("code", "pk", "valid_from"))
+        lookup[list_code] = {code: pk for code, pk, _valid in rows}
+        missing += [f"{list_code}:{c}" for c in codes if c not in lookup[list_code]]
+        used = [valid for code, _pk, valid in rows if code in codes or list_code == "municipality"]
+        earliest = max([earliest, *used])
+    if missing:
+        raise MissingClassifiers(_("These classifier codes are missing (run `edureg load_classifiers`): %(codes)s")
+                                 % {"codes": ", ".join(missing)})
+    return lookup, earliest
+
+
+def municipalities_from_classifier(on: datetime.date | None = None) -> list[Municipality]:
+    on = on or datetime.date.today()
+    items = ClassifierItem.objects.of("municipality").valid_on(on).order_by("code")
+    return [Municipality(code=i.code, name=i.name_lt, population=int(i.extra.get("population") or 0),
+                         kind=str(i.extra.get("kind") or "")) for i in items]
+
+
+def _ids(codes: np.ndarray, lookup: dict[str, int], nullable: bool = False) -> np.ndarray:
+    """Classifier ids for an array of codes ("" → NULL when nullable)."""
+    uniq, inverse = np.unique(codes.astype(str), return_inverse=True)
+    mapped = np.array([None if (u == "" and nullable) else lookup[u] for u in uniq.tolist()],
+                      dtype=object if nullable else np.int64)
+    return mapped[inverse]
+
+
+# --- building -----------------------------------------------------------------------------------
+
+class _Timer:
+    """Seconds per step, into the report."""
+
+    def __init__(self, report: BuildReport):
+        self.report = report
+
+    @contextmanager
+    def step(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.report.seconds[name] = round(self.report.seconds.get(name, 0) + elapsed, 2)
+
+
+def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
+                  progress: Progress | None = None) -> BuildReport:
+    """Generate the synthetic country and write it. Raises CountryExists when there is one and not `reset`."""
+    if scale not in SCALES:
+        raise ValueError(f"Unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    say = progress or (lambda step, done, total: None)
+    report = BuildReport(scale=scale, seed=seed, job_id=job_id_for(seed))
+    timer = _Timer(report)
+    params = Params(scale=SCALES[scale], seed=seed)
+    lookup, earliest = _classifier_ids(params.reference_date)
+    params = Params(scale=SCALES[scale], seed=seed, earliest=earliest)
+    started = time.perf_counter()
+    with audit_context(source="command", job_id=report.job_id):
+        if has_country() and not reset:
+            raise CountryExists(_("The database already holds %(n)d institutions; use --reset to replace them.")
+                                % {"n": Institution.objects.count()})
+        munis = municipalities_from_classifier(params.reference_date)
+        muni_ids = lookup["municipality"]
+        with timer.step("generate"):
+            say("generate", 0, 4)
+            steps = iter(range(1, 5))
+            country = generate(params, munis, progress=lambda step: say("generate", next(steps), 4))
+        with transaction.atomic():
+            if reset:
+                with timer.step("reset"):
+                    report.deleted = reset_register(progress)
+            _write(country, lookup, muni_ids, report, timer, say)
+        with timer.step("feed positions"):
+            say("feed positions", 0, 1)
+            assign_positions()
+            say("feed positions", 1, 1)
+    report.counts["change records"] = ObjectChange.objects.filter(job_id=report.job_id).count()
+    report.seconds["total"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, timer: _Timer, say) -> None:
+    writer = Writer(job_time=timezone.now(), progress=say)
+    inst, br, ps, en, em, sub = (country.institutions, country.branches, country.persons, country.enrolments,
+                                 country.employments, country.employment_subjects)
+    muni_codes = np.array([m.code for m in country.municipalities], dtype=object)
+    counts = report.counts
+
+    with timer.step("institutions"):
+        inst_ids = writer.reserve_ids(Institution, len(inst))
+        n = len(inst)
+        counts["institutions"] = writer.write("institutions", Institution, {
+            "id": inst_ids, "code": inst.code, "name": inst.name, "name_en": _blank(n), "short_name": _blank(n),
+            "type_id": _ids(inst.type, lookup["institution_type"]), "ownership_id": _ids(inst.ownership,
+                                                                                         lookup["ownership"]),
+            "municipality_id": _ids(muni_codes[inst.municipality], muni_ids), "address": inst.address,
+            "postal_code": inst.postal_code, "founder": inst.founder, "parent_id": _null(n),
+            "status": np.full(n, InstitutionStatus.ACTIVE.value, dtype=object), "registered_on": inst.registered_on,
+            "status_since": inst.registered_on, "liquidated_on": np.full(n, NAT), "email": inst.email,
+            "phone": inst.phone, "website": inst.website,
+        }, repr_=lambda a, b: inst.name[a:b].tolist())
+        status_ids = writer.reserve_ids(StatusChange, n)
+        label = str(InstitutionStatus.ACTIVE.label)
+        since = np.datetime_as_string(inst.registered_on, unit="D").astype(object)
+        counts["status history"] = writer.write("status history", StatusChange, {
+            "id": status_ids, "institution_id": inst_ids, "status": np.full(n, InstitutionStatus.ACTIVE.value,
+                                                                            dtype=object),
+            "since": inst.registered_on, "note": np.full(n, _("Registered"), dtype=object),
+        }, repr_=lambda a, b: (inst.name[a:b] + f": {label} " + since[a:b]).tolist())
+
+    with timer.step("branches"):
+        m = len(br)
+        branch_ids = writer.reserve_ids(Branch, m)
+        counts["branches"] = writer.write("branches", Branch, {
+            "id": branch_ids, "institution_id": inst_ids[br.institution], "code": br.code, "name": br.name,
+            "municipality_id": _ids(muni_codes[br.municipality], muni_ids), "address": br.address,
+            "opened_on": br.opened_on, "closed_on": np.full(m, NAT), "email": _blank(m), "phone": _blank(m),
+        }, repr_=lambda a, b: br.name[a:b].tolist())
+
+    with timer.step("persons"):
+        n = len(ps)
+        person_ids = writer.reserve_ids(Person, n)
+        full_name = ps.first_name + " " + ps.last_name
+        citizenship = lookup["country"].get("LT")
+        counts["persons"] = writer.write("persons", Person, {
+            "id": person_ids, "personal_code": ps.personal_code, "other_id": _blank(n), "other_id_country": _blank(n),
+            "first_name": ps.first_name, "last_name": ps.last_name, "birth_date": ps.birth_date,
+            "sex_id": np.where(ps.male, lookup["sex"]["M"], lookup["sex"]["F"]).astype(np.int64),
+            "citizenship_id": np.full(n, citizenship, dtype=object), "email": _blank(n), "phone": _blank(n),
+        }, repr_=lambda a, b: full_name[a:b].tolist())
+
+    with timer.step("enrolments"):
+        n = len(en)
+        enrolment_ids = writer.reserve_ids(Enrolment, n)
+        year = en.school_year.astype(str).astype(object)
+        counts["enrolments"] = writer.write("enrolments", Enrolment, {
+            "id": enrolment_ids, "person_id": person_ids[en.person], "institution_id": inst_ids[en.institution],
+            "branch_id": _null(n), "kind": en.kind, "is_main": np.ones(n, dtype=bool), "school_year": en.school_year,
+            "grade": en.grade, "group": en.group, "isced_level_id": _ids(en.isced, lookup["isced_level"]),
+            "start_date": en.start_date, "end_date": en.end_date,
+            "end_reason_id": _ids(en.end_reason, lookup["enrolment_end_reason"], nullable=True),
+        }, repr_=lambda a, b: (full_name[en.person[a:b]] + " @ " + inst.name[en.institution[a:b]] + " "
+                               + year[a:b]).tolist())
+
+    with timer.step("employments"):
+        n = len(em)
+        employment_ids = writer.reserve_ids(Employment, n)
+        subject_ids = _ids(sub.subject, lookup["subject"])
+        per_employment: list[list[int]] = [[] for _ in range(n)]
+        for e, s in zip(sub.employment.tolist(), subject_ids.tolist(), strict=True):
+            per_employment[e].append(s)
+        subjects_json = ["[" + ", ".join(map(str, sorted(ids))) + "]" for ids in per_employment]
+        counts["employments"] = writer.write("employments", Employment, {
+            "id": employment_ids, "person_id": person_ids[em.person], "institution_id": inst_ids[em.institution],
+            "position_id": _ids(em.position, lookup["position"]), "workload": em.workload,
+            "qualification_category_id": _ids(em.qualification, lookup["qualification_category"], nullable=True),
+            "start_date": em.start_date, "end_date": em.end_date,
+        }, repr_=lambda a, b: (full_name[em.person[a:b]] + " @ " + inst.name[em.institution[a:b]]).tolist(),
+            extra_snapshot={"subjects": subjects_json})
+        through = Employment.subjects.through
+        counts["employment subjects"] = writer.write("employment subjects", through, {
+            "employment_id": employment_ids[sub.employment], "classifieritem_id": subject_ids,
+        })
+    if connection.vendor == "postgresql":
+        with timer.step("analyze"), connection.cursor() as cursor:
+            for model in (Institution, Branch, Person, Enrolment, Employment, ObjectChange):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _blank(n: int) -> np.ndarray:
+    return np.full(n, "", dtype=object)
+
+
+def _null(n: int) -> np.ndarray:
+    return np.full(n, None, dtype=object)
+
+
+# --- demo users ---------------------------------------------------------------------------------
+
+@dataclass
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    scope: str
+
+
+DEMO_USERS = (
+    # username, role, scope kind
+    ("demo_admin", "agency_admin", "national"),
+    ("demo_municipality", "municipality_officer", "municipality"),
+    ("demo_school", "institution_officer", "institution"),
+    ("demo_expert", "expert", ""),
+    ("demo_applicant", "applicant", "person"),
+    ("demo_public", "public", ""),
+)
+DEMO_MUNICIPALITY = "LT-57"  # Vilnius city
+
+
+def demo_password(username: str, secret: str) -> str:
+    """A password derived from the installation's secret: the same on every run, unguessable without it."""
+    digest = hmac.new(secret.encode(), f"edureg-demo:{username}".encode(), hashlib.sha256).digest()
+    text = base64.b32encode(digest).decode().lower()
+    return "-".join(text[i:i + 4] for i in (0, 4, 8, 12))
+
+
+def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
+    if kind == "municipality":
+        item = ClassifierItem.objects.of("municipality").valid_on(today).get(code=DEMO_MUNICIPALITY)
+        return {"municipality": item}, item.name_lt
+    if kind == "institution":
+        schools = Institution.objects.filter(municipality__code=DEMO_MUNICIPALITY, enrolments__end_date__isnull=True)
+        institution = (schools.filter(type__code="3140", ownership__code="20").order_by("code").first()
+                       or schools.filter(type__code="3140").order_by("code").first()
+                       or schools.filter(type__code__startswith="31").order_by("code").first())
+        if institution is None:
+            raise ValueError("The synthetic country has no school with learners in Vilnius.")
+        return {"institution": institution}, institution.name
+    if kind == "person":
+        # A learner aged 15 or 16 today, in general education now.
+        born_after = _years_before(today, 17)
+        born_by = _years_before(today, 15)
+        person = (Person.objects.filter(birth_date__gt=born_after, birth_date__lte=born_by,
+                                        enrolments__end_date__isnull=True, enrolments__kind="general")
+                  .order_by("id").first())
+        if person is None:
+            raise ValueError("The synthetic country has no learner aged 15-16.")
+        return {"person": person}, f"{person} ({person.birth_date.year})"
+    return {}, _("national") if kind == "national" else ""
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def ensure_demo_users(*, secret: str, today: datetime.date | None = None) -> list[DemoUser]:
+    """Create (or bring back to the expected state) one demo user per role. Idempotent."""
+    from django.contrib.auth import get_user_model
+
+    from edureg.accounts.models import Membership
+    from edureg.accounts.services import create_user, grant_role, revoke_role
+
+    today = today or datetime.date.today()
+    User = get_user_model()
+    result = []
+    with transaction.atomic(), audit_context(source="command", job_id="demo-users"):
+        for username, role, kind in DEMO_USERS:
+            scope, label = _demo_scope(kind, today)
+            password = demo_password(username, secret)
+            names = {}
+            if "person" in scope:
+                names = {"first_name": scope["person"].first_name, "last_name": scope["person"].last_name}
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = create_user(username=username, password=password, **names)
+            else:
+                user.set_password(password)
+                user.is_active = True
+                for key, value in names.items():
+                    setattr(user, key, value)
+                user.save()
+            wanted = {"institution": None, "municipality": None, "person": None, **scope}
+            keep = None
+            for membership in Membership.objects.filter(user=user):
+                same = (membership.role == role and membership.valid_to is None
+                        and all(getattr(membership, f"{k}_id") == (v.pk if v else None) for k, v in wanted.items()))
+                if same and keep is None:
+                    keep = membership
+                else:
+                    revoke_role(membership, actor=None)
+            if keep is None:
+                grant_role(actor=None, user=user, role=role, **scope)
+            result.append(DemoUser(username=username, password=password, role=role, scope=label))
+    return result

@@ -1,0 +1,14 @@
+import pytest
+
+# The code lists the synthetic country uses, loaded from the data files shipped with edureg.
+LISTS = ["county", "municipality", "country", "institution_type", "ownership", "sex", "isced_level",
+         "enrolment_end_reason", "position", "qualification_category", "subject"]
+
+
+@pytest.fixture
+def classifiers(db):
+    from edureg.classifiers.services import load_all
+
+    reports = load_all(only=LISTS)
+    assert not [e for r in reports for e in r.errors]
+    return reports
