@@ -24,8 +24,8 @@ from edureg.persons.tests.factories import PersonFactory
 
 ALL = Expect("vcd", "vcd", "vcd", add=True)
 VIEW_ALL = Expect("v", "v", "v")
-PUBLIC = {role: VIEW_ALL for role in ("anonymous", "no_role", "public", "applicant", "expert",
-                                      "institution_officer", "municipality_officer")}
+PUBLIC = dict.fromkeys(("anonymous", "no_role", "public", "applicant", "expert", "institution_officer",
+                        "municipality_officer"), VIEW_ALL)
 
 
 def _inst(world, place):

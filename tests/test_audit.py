@@ -172,7 +172,7 @@ def test_concurrent_writers_and_reader_see_every_change_once():
         try:
             for _ in range(per_writer):
                 InstitutionFactory()
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
