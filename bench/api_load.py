@@ -97,7 +97,7 @@ def main():
         "print(json.dumps(list(Institution.objects.order_by('?').values_list('code', flat=True)[:200])))", env))
     token = django_shell(
         "from django.contrib.auth import get_user_model;from rest_framework.authtoken.models import Token;"
-        "u=get_user_model().objects.get(username='admin');print(Token.objects.get_or_create(user=u)[0].key)", env)
+        "u=get_user_model().objects.get(username='demo_admin');print(Token.objects.get_or_create(user=u)[0].key)", env)
 
     port = free_port()
     server = subprocess.Popen(

@@ -1,6 +1,7 @@
 """Test settings: the environment's DATABASE_URL (SQLite in memory by default), fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -9,6 +10,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 from edureg.settings import *  # noqa: F403
 from edureg.settings import DATABASES
 
+STATIC_ROOT = tempfile.mkdtemp(prefix="edureg-test-static-")  # WhiteNoise warns about a missing one
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

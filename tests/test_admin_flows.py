@@ -115,3 +115,20 @@ def test_search_by_full_personal_code(world):
     assert [p.pk for p in found.context["cl"].result_list] == [enrolment.person.pk]
     partial = client.get("/admin/persons/person/", {"q": enrolment.person.personal_code[:6]})
     assert list(partial.context["cl"].result_list) == []
+
+
+def test_enrolment_search_by_codes_and_names(world):
+    mine = EnrolmentFactory(institution=world.a1)
+    other = EnrolmentFactory(institution=world.a2)
+    client = Client()
+    client.force_login(world.users["agency_admin"])
+
+    def found(term):
+        response = client.get("/admin/learners/enrolment/", {"q": term})
+        return {e.pk for e in response.context["cl"].result_list}
+
+    assert found(world.a1.code) == {mine.pk}
+    assert found(mine.person.personal_code) == {mine.pk}
+    assert mine.pk in found(mine.person.last_name[:4]) and other.pk not in found(mine.person.personal_code)
+    assert found("A2 progimnazija") == {other.pk}
+    assert found("33309240164") == set()  # a personal code with a bad check digit finds nothing

@@ -19,6 +19,7 @@ from edureg.core.audit.sequencer import assign_positions
 from edureg.core.testing.api import CHECKS, ApiAction, ApiCase, extra_actions
 from edureg.institutions.tests.factories import legal_entity_code
 from edureg.persons import codes
+from edureg.persons.services import log_full_view
 from edureg.persons.tests.factories import PersonFactory
 from tests.cases import CASES
 from tests.world import ROLES
@@ -36,15 +37,23 @@ def _seq(change):
     return change.seq
 
 
+def _found_person(world, **fields):
+    """Someone new to the school, whom the officer first found by personal code (POST /persons/lookup/): a bare
+    id names nobody outside the user's scope (Person.objects.referable_by)."""
+    person = PersonFactory(**fields)
+    log_full_view(person, user=world.users["institution_officer"], source="api")
+    return person
+
+
 def _enrolment(world, school):
-    return {"person": PersonFactory().pk, "institution": school.code, "kind": "general", "is_main": True,
+    return {"person": _found_person(world).pk, "institution": school.code, "kind": "general", "is_main": True,
             "school_year": 2025, "grade": 6, "group": "6b", "start_date": "2025-09-01"}
 
 
 def _employment(world, school):
     item("position", "10", "Mokytojas")
     item("subject", "MAT", "Matematika")
-    return {"person": PersonFactory(birth_date=datetime.date(1980, 1, 2)).pk, "institution": school.code,
+    return {"person": _found_person(world, birth_date=datetime.date(1980, 1, 2)).pk, "institution": school.code,
             "position": "10", "subjects": ["MAT"], "workload": "0.50", "start_date": "2024-09-01"}
 
 

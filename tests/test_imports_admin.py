@@ -243,3 +243,23 @@ def test_other_registers_have_the_pages(client, world, model):
     assert client.get(reverse(f"admin:{model}_import")).status_code == 200
     response = client.get(reverse(f"admin:{model}_export", args=["csv"]))
     assert response.status_code == 200 and len(read_csv_export(response)) >= 1
+
+
+def test_person_and_employment_exports(client, world, enrolled):
+    from edureg.classifiers.tests.factories import item
+    from edureg.pedagogues.tests.factories import EmploymentFactory
+
+    employment = EmploymentFactory(institution=world.a1)
+    employment.subjects.set([item("subject", "MAT"), item("subject", "LIT")])
+    login(client, world, "municipality_officer")
+    rows = read_csv_export(client.get(reverse("admin:persons_person_export", args=["csv"])))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["Asmens kodas", "Kitas identifikatorius", "Išdavusi šalis", "Vardas", "Pavardė"]
+    expected = {e.person.personal_code for e in enrolled[:2]} | {employment.person.personal_code}
+    assert sorted(r[0] for r in body) == sorted("*******" + code[-4:] for code in expected)
+    client.force_login(world.user("institution_officer"))
+    rows = read_csv_export(client.get(reverse("admin:pedagogues_employment_export", args=["csv"])))
+    header, (row,) = rows[0], rows[1:]
+    assert row[0] == employment.person.personal_code
+    assert row[header.index("Dalykai")] == "LIT MAT" and row[header.index("Krūvis")] == "1"
+    assert row[header.index("Pareigos")] == "10" and row[header.index("Įstaigos kodas")] == world.a1.code

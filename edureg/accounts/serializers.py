@@ -4,12 +4,13 @@ from rest_framework import serializers
 
 from edureg.accounts.models import Membership
 from edureg.classifiers.serializers import ClassifierField
+from edureg.core.api.fields import SlugRefField
 from edureg.institutions.serializers import institution_ref
 from edureg.persons.serializers import person_ref
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all(),
+    user = SlugRefField(slug_field="username", queryset=get_user_model().objects.all(),
                                         help_text=_("User name."))
     institution = institution_ref(required=False, allow_null=True)
     municipality = ClassifierField("municipality", date_field="valid_from", required=False, allow_null=True)

@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -69,6 +70,16 @@ class ClassifierItem(BilingualNameMixin, models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def clean(self):
+        if self.extra is None:
+            self.extra = {}  # an emptied attributes box means no attributes
+        if not isinstance(self.extra, dict):
+            raise ValidationError({"extra": _('Enter the attributes as a JSON object, e.g. {"short": "VLN"}.')})
+        try:
+            json.dumps(self.extra, allow_nan=False)  # NaN and infinity are not JSON: the database refuses them
+        except ValueError:
+            raise ValidationError({"extra": _("The attributes may hold only finite numbers.")}) from None
 
 
 def classifier_fk(list_code: str, verbose_name, *, null=False, related_name="+"):

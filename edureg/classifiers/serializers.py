@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from edureg.classifiers.models import ClassifierItem, CodeList
-from edureg.core.api.fields import CodeRefField
+from edureg.core.api.fields import CodeRefField, SlugRefField
 
 
 def _as_date(value) -> datetime.date | None:
@@ -77,6 +77,8 @@ class ParentItemField(CodeRefField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
+        if "\x00" in str(data):
+            self.fail("null_characters")
         return str(data).strip()
 
     def target_name(self) -> str:
@@ -85,7 +87,7 @@ class ParentItemField(CodeRefField):
 
 class CodeListSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("The name in the request's language."))
-    parent_list = serializers.SlugRelatedField(slug_field="code", queryset=CodeList.objects.all(), required=False,
+    parent_list = SlugRefField(slug_field="code", queryset=CodeList.objects.all(), required=False,
                                                allow_null=True, help_text=_("The code of the parent list."))
 
     class Meta:
@@ -94,7 +96,7 @@ class CodeListSerializer(serializers.ModelSerializer):
 
 
 class ClassifierItemSerializer(serializers.ModelSerializer):
-    code_list = serializers.SlugRelatedField(slug_field="code", queryset=CodeList.objects.all(),
+    code_list = SlugRefField(slug_field="code", queryset=CodeList.objects.all(),
                                              help_text=_("The code of the list."))
     name = serializers.CharField(read_only=True, help_text=_("The name in the request's language."))
     parent = ParentItemField(required=False, allow_null=True,

@@ -5,10 +5,12 @@ services (overlaps, status transitions, scope) show as form errors instead of fa
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -173,13 +175,52 @@ class RegisterAdmin(ServiceWrites, admin.ModelAdmin):
             for obj in queryset:
                 type(self).delete_service(obj, actor=request.user)
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the filters the page offers (list_filter, date_hierarchy) and the popups' limit_choices_to.
+
+        Django also lets a hand-made URL filter on any field of the model (`?personal_code__startswith=38`):
+        that would narrow persons down by the digits of a code that lists mask, without the read being logged.
+        """
+        if not super().lookup_allowed(lookup, value, request):
+            return False
+        offered = [self.date_hierarchy] if self.date_hierarchy else []
+        for item in self.get_list_filter(request) if request is not None else self.list_filter:
+            if isinstance(item, str):
+                offered.append(item)
+            elif isinstance(item, tuple | list):
+                offered.append(item[0])
+            elif getattr(item, "parameter_name", None):
+                offered.append(item.parameter_name)
+        if any(lookup == path or lookup.startswith(path + LOOKUP_SEP) for path in offered):
+            return True
+        for fk_lookup in self.model._meta.related_fkey_lookups:  # raw-id popups carry limit_choices_to
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
+
+    # History ------------------------------------------------------------------------------------------
+    def history_value(self, request, obj, field: str, value):
+        """How one before/after value shows on the history page (PersonAdmin masks personal codes)."""
+        return value
+
+    def history_viewed(self, request, obj) -> None:
+        """Called when the history page of `obj` is shown (PersonAdmin logs it as a read of personal data)."""
+
     def history_view(self, request, object_id, extra_context=None):
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.get_object(request, unquote(object_id))  # None for a malformed id too (was a 500)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
-        changes = ObjectChange.objects.filter(
+        records = ObjectChange.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model), object_id=str(obj.pk)
         ).order_by("-id")[:500]
+        changes = [(change, [(field, self.history_value(request, obj, field, before),
+                              self.history_value(request, obj, field, after))
+                             for field, (before, after) in change.changed_fields.items()])
+                   for change in records]
+        self.history_viewed(request, obj)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Change history: %s") % obj,

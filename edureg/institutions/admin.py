@@ -58,6 +58,12 @@ class InstitutionAdmin(ImportExportMixin, RegisterAdmin):
     update_service = services.update_institution
     delete_service = services.delete_institution
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not self.has_add_permission(request):
+            readonly += services.REGISTRAR_FIELDS  # an institution officer keeps names, address and contacts
+        return readonly
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from edureg.classifiers.models import ClassifierItem
 

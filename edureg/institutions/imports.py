@@ -16,7 +16,7 @@ from edureg.core.scoping import scope_for
 from edureg.core.validators import validate_legal_entity_code
 from edureg.institutions.choices import InstitutionStatus
 from edureg.institutions.models import Institution, StatusChange
-from edureg.institutions.services import check_status_change
+from edureg.institutions.services import check_registrar_fields, check_status_change
 
 
 def parse_legal_entity_code(value) -> str:
@@ -31,7 +31,7 @@ def parse_legal_entity_code(value) -> str:
 def institution_code_column(name: str = "institution", **kwargs) -> c.Column:
     return c.Column(name, "Įstaigos kodas", "Institution code", parse_legal_entity_code,
                     aliases=("Įstaigos juridinio asmens kodas", "Institution legal-entity code"),
-                    help="9-digit legal-entity code of the institution", **kwargs)
+                    help=gettext_lazy("9-digit legal-entity code of the institution"), **kwargs)
 
 
 def institutions_by_code(codes) -> dict[str, Institution]:
@@ -89,23 +89,25 @@ class InstitutionImporter(Importer):
     key_description = gettext_lazy("the same legal-entity code")
     columns = (
         c.Column("code", "Juridinio asmens kodas", "Legal-entity code", parse_legal_entity_code, required=True,
-                 aliases=("Kodas", "Code", "Įstaigos kodas", "Institution code"), help="9 digits, check digit"),
+                 aliases=("Kodas", "Code", "Įstaigos kodas", "Institution code"),
+                 help=gettext_lazy("9 digits, check digit")),
         c.Column("name", "Pavadinimas", "Name", c.text(255)),
         c.Column("name_en", "Pavadinimas anglų kalba", "Name (English)", c.text(255),
                  aliases=("Pavadinimas (anglų k.)",)),
         c.Column("short_name", "Trumpas pavadinimas", "Short name", c.text(100)),
         c.Column("type", "Tipas", "Type", c.parse_code, aliases=("Įstaigos tipas", "Institution type"),
-                 help="code of the list institution_type"),
-        c.Column("ownership", "Nuosavybės forma", "Ownership", c.parse_code, help="code of the list ownership"),
+                 help=gettext_lazy("code of the list institution_type")),
+        c.Column("ownership", "Nuosavybės forma", "Ownership", c.parse_code,
+                 help=gettext_lazy("code of the list ownership")),
         c.Column("municipality", "Savivaldybė", "Municipality", c.parse_code,
-                 help="code of the list municipality, e.g. LT-57"),
+                 help=gettext_lazy("code of the list municipality, e.g. LT-57")),
         c.Column("address", "Adresas", "Address", c.text(255)),
         c.Column("postal_code", "Pašto kodas", "Postal code", c.text(10)),
         c.Column("founder", "Steigėjas", "Founder", c.text(255)),
         c.Column("registered_on", "Įregistravimo data", "Registered on", c.parse_date,
                  aliases=("Įregistruota", "Registration date")),
         c.Column("status", "Būsena", "Status", c.choice(InstitutionStatus),
-                 help="registered, active, reorganising, liquidated"),
+                 help=gettext_lazy("registered, active, reorganising, liquidated")),
         c.Column("status_since", "Būsena nuo", "Status since", c.parse_date, aliases=("Būsenos data",)),
         c.Column("email", "El. paštas", "E-mail", c.text(254), aliases=("El paštas", "Email")),
         c.Column("phone", "Telefonas", "Phone", c.text(40), aliases=("Tel.",)),
@@ -129,6 +131,12 @@ class InstitutionImporter(Importer):
         return found
 
     def build(self, row: Row, existing):
+        if existing is not None and row.get("municipality"):
+            # The service's rule: only those who register institutions move one to another municipality.
+            try:
+                check_registrar_fields(existing, {"municipality": row.values["municipality"]}, actor=self.actor)
+            except ValidationError as exc:
+                self.add_errors(row, exc)
         institution = existing or Institution(code=row.values["code"])
         for field in TEXT_FIELDS:
             if row.has(field):

@@ -19,8 +19,34 @@ def register_institution(*, actor, **fields) -> Institution:
     return institution
 
 
+# What identifies an institution and places it in a municipality's scope: kept by those who register institutions
+# (the municipality for its own, the agency), not by the institution's own officer.
+REGISTRAR_FIELDS = ("code", "municipality")
+
+
+def _code(value):
+    """A classifier item by its code (another version of the same item is no change); text as it is."""
+    return getattr(value, "code", value)
+
+
+def check_registrar_fields(institution: Institution, changes: dict, *, actor) -> None:
+    """Refuse a change of the legal-entity code or the municipality by someone who may not register institutions.
+
+    Moving a school to another municipality would hand its learners and staff to that municipality's officers
+    (and take them from its own): a write that changes other users' scopes.
+    """
+    if actor is None or actor.has_perm("institutions.add_institution"):
+        return
+    errors = {field: _("Only the municipality or the agency may change this for an institution.")
+              for field in REGISTRAR_FIELDS
+              if field in changes and _code(changes[field]) != _code(getattr(institution, field))}
+    if errors:
+        raise ValidationError(errors)
+
+
 def update_institution(institution: Institution, *, actor, **changes) -> Institution:
     """Edit register data. A status change goes through `change_status` so the history is kept."""
+    check_registrar_fields(institution, changes, actor=actor)
     status = changes.pop("status", None)
     since = changes.pop("status_since", None)
     with acting(actor):

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from edureg.core.imports.admin import ImportExportMixin
 from edureg.institutions.models import Institution
 from edureg.learners import services
 from edureg.learners.models import Enrolment
+from edureg.persons.search import person_record_search
 
 
 class TransferForm(forms.Form):
@@ -22,20 +25,39 @@ class TransferForm(forms.Form):
     group = forms.CharField(label=_("class or group"), required=False, max_length=40)
 
 
+class SchoolYearFilter(admin.SimpleListFilter):
+    """School years as a fixed range: Django's default filter would scan every enrolment for its values."""
+
+    title = _("school year")
+    parameter_name = "school_year"
+
+    def lookups(self, request, model_admin):
+        this_year = datetime.date.today().year
+        return [(str(y), f"{y}–{y + 1}") for y in range(this_year, this_year - 12, -1)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(school_year=int(self.value())) if self.value() and self.value().isdigit() else queryset
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
     importer = "learners.imports.EnrolmentImporter"
     list_display = ("person", "institution", "school_year", "grade", "group", "kind", "start_date", "end_date",
                     "end_reason")
-    list_filter = ("kind", "school_year", "is_main", classifier_filter("end_reason", "enrolment_end_reason"))
-    search_fields = ("person__last_name", "person__first_name", "institution__name", "=institution__code")
+    list_filter = ("kind", SchoolYearFilter, "is_main", classifier_filter("end_reason", "enrolment_end_reason"))
+    # Searched by person_record_search (indexed lookups), see get_search_results.
+    search_fields = ("person__last_name", "institution__name", "=institution__code")
+    search_help_text = _("A learner's or employee's name, a personal code, an institution's name or code.")
+    ordering = ("-id",)  # newest first, straight from the primary key index
     list_select_related = ("person", "institution", "end_reason")
     raw_id_fields = ("institution", "branch")
-    date_hierarchy = "start_date"
     create_service = services.enrol_person
     update_service = services.update_enrolment
     delete_service = services.delete_enrolment
     change_form_template = "admin/learners/enrolment/change_form.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        return person_record_search(queryset, search_term), False
 
     def get_readonly_fields(self, request, obj=None):
         return ("person", "updated_at") if obj else ()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from edureg.classifiers.imports import CodeLookup
 from edureg.core.imports import columns as c
-from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked
+from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked, filter_in
 from edureg.core.imports.registry import register
 from edureg.institutions.imports import check_institution_scope, institution_code_column, resolve_institutions
 from edureg.institutions.models import Branch
@@ -70,19 +70,20 @@ class EnrolmentImporter(Importer):
         c.Column("branch", "Skyriaus kodas", "Branch code", c.parse_code, aliases=("Filialo kodas",)),
         c.Column("kind", "Švietimo rūšis", "Education", c.choice(EducationKind),
                  aliases=("Ugdymo rūšis", "Education kind", "Kind"),
-                 help="preschool, general, vet, higher, non_formal (default general)"),
+                 help=gettext_lazy("preschool, general, vet, higher, non_formal (default general)")),
         c.Column("is_main", "Pagrindinis", "Main", c.parse_bool, aliases=("Main enrolment", "Pagrindinis ugdymas"),
-                 help="taip/ne (default taip)"),
+                 help=gettext_lazy("taip/ne (default taip)")),
         c.Column("school_year", "Mokslo metai", "School year", parse_school_year,
-                 help="2025 or 2025-2026 (default: from the start date)"),
+                 help=gettext_lazy("2025 or 2025-2026 (default: from the start date)")),
         c.Column("grade", "Klasė", "Grade", c.parse_int),
         c.Column("group", "Klasė ar grupė", "Class or group", c.text(40), aliases=("Grupė", "Group")),
-        c.Column("isced_level", "ISCED lygis", "ISCED level", c.parse_code, help="code of the list isced_level"),
+        c.Column("isced_level", "ISCED lygis", "ISCED level", c.parse_code,
+                 help=gettext_lazy("code of the list isced_level")),
         c.Column("start_date", "Pradžios data", "Start date", c.parse_date, required=True,
                  aliases=("Mokymosi pradžia",)),
         c.Column("end_date", "Pabaigos data", "End date", c.parse_date, aliases=("Mokymosi pabaiga",)),
         c.Column("end_reason", "Pabaigos priežastis", "End reason", c.parse_code,
-                 help="code of the list enrolment_end_reason; required with an end date"),
+                 help=gettext_lazy("code of the list enrolment_end_reason; required with an end date")),
         c.Column("learner", "Mokinys", "Learner", export_only=True),
         c.Column("institution_name", "Įstaigos pavadinimas", "Institution name", export_only=True),
     )
@@ -120,7 +121,7 @@ class EnrolmentImporter(Importer):
         found = {}
         person_ids = sorted({r.refs["person"].pk for r in rows})
         for chunk in chunked(person_ids, LOOKUP_CHUNK):
-            for e in Enrolment.objects.filter(person_id__in=chunk).select_related(
+            for e in filter_in(Enrolment.objects.all(), "person", chunk).select_related(
                     "institution", "branch", "isced_level__code_list", "end_reason__code_list"):
                 self.by_person[e.person_id].append(
                     _Period(e.pk, e.start_date, e.end_date, is_single_main(e), e.institution))
@@ -166,7 +167,8 @@ class EnrolmentImporter(Importer):
                           if d.pk not in in_file and d.single_main
                           and periods_overlap(e.start_date, e.end_date, d.start_date, d.end_date)), None)
             if clash is not None:
-                self.add_errors(row, overlap_error(clash))
+                # The service's message: it names the other school only to those who may see that enrolment.
+                self.add_errors(row, overlap_error(clash, actor=self.actor))
                 continue
             earlier = next((r for r in accepted[e.person_id]
                             if periods_overlap(e.start_date, e.end_date, r.instance.start_date, r.instance.end_date)),

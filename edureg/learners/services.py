@@ -24,14 +24,24 @@ def periods_overlap(start_a: datetime.date, end_a: datetime.date | None, start_b
     return start_a <= (end_b or datetime.date.max) and start_b <= (end_a or datetime.date.max)
 
 
-def overlap_error(clash: Enrolment) -> ValidationError:
+def overlap_error(clash, *, actor=None) -> ValidationError:
+    """The overlap with `clash` (an enrolment, or the import's record of one, with pk, institution, start_date).
+
+    The message names the other school and date only to an actor who may see that enrolment (and to the system
+    actor, None): another school's learners are not an institution officer's data, even when they hold the
+    learner's personal code. They can still take the learner over with a transfer.
+    """
+    if actor is not None and not Enrolment.objects.for_user(actor, "view").filter(pk=clash.pk).exists():
+        return ValidationError({"start_date": _(
+            "The learner already has a main general-education enrolment at another institution that overlaps "
+            "this one. Record the enrolment as a transfer from the current school.")})
     return ValidationError({"start_date": _(
         "The learner already has a main general-education enrolment at %(inst)s from %(start)s "
         "that overlaps this one. End it or transfer the learner.") % {
             "inst": clash.institution, "start": clash.start_date.isoformat()}})
 
 
-def _check_overlap(enrolment: Enrolment) -> None:
+def _check_overlap(enrolment: Enrolment, *, actor=None) -> None:
     """A learner has at most one main general-education enrolment at a time (the import checks the same
     rule in bulk with `is_single_main`, `periods_overlap` and `overlap_error`)."""
     if not is_single_main(enrolment):
@@ -42,14 +52,14 @@ def _check_overlap(enrolment: Enrolment) -> None:
              .filter(Q(end_date__isnull=True) | Q(end_date__gte=enrolment.start_date), start_date__lte=end)
              .select_related("institution").first())
     if clash is not None:
-        raise overlap_error(clash)
+        raise overlap_error(clash, actor=actor)
 
 
 def enrol(*, actor, **fields) -> Enrolment:
     with acting(actor):
         enrolment = Enrolment(**fields)
         enrolment.full_clean(validate_constraints=False)
-        _check_overlap(enrolment)  # before the constraints: its message names the clashing enrolment
+        _check_overlap(enrolment, actor=actor)  # before the constraints: its message names the clashing enrolment
         enrolment.validate_constraints()
         enrolment.save()
         ensure_in_scope(enrolment, actor=actor, action="add")
@@ -84,7 +94,7 @@ def update_enrolment(enrolment: Enrolment, *, actor, **changes) -> Enrolment:
         for field, value in changes.items():
             setattr(enrolment, field, value)
         enrolment.full_clean(validate_constraints=False)
-        _check_overlap(enrolment)  # before the constraints: its message names the clashing enrolment
+        _check_overlap(enrolment, actor=actor)  # before the constraints: its message names the clashing enrolment
         enrolment.validate_constraints()
         enrolment.save()
         ensure_in_scope(enrolment, actor=actor, action="change")

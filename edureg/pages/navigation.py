@@ -68,6 +68,22 @@ TASKS: list[Task] = [
     Task(PUBLIC, _("Education institutions"), _("Search the public register of education institutions."),
          "pages:institutions"),
     Task(INTEGRATION, _("API documentation"), _("The REST API for other information systems."), "api-docs"),
+    Task(INTEGRATION, _("Change feed"), _("Every change to the registers in order, for systems that keep a copy."),
+         "changes-list", "core.view_objectchange"),
+]
+
+# Spreadsheet imports (CSV or XLSX, previewed before anything is written), one per register.
+TASKS += [
+    Task(REGISTERS, title, description, f"admin:{model}_import", permission, back_office=True)
+    for title, description, model, permission in (
+        (_("Import enrolments"), _("Enrol learners or end enrolments from a spreadsheet."),
+         "learners_enrolment", "learners.add_enrolment"),
+        (_("Import employments"), _("Record pedagogues' employments from a spreadsheet."),
+         "pedagogues_employment", "pedagogues.add_employment"),
+        (_("Import persons"), _("Register persons from a spreadsheet."), "persons_person", "persons.add_person"),
+        (_("Import institutions"), _("Register or update institutions from a spreadsheet."),
+         "institutions_institution", "institutions.add_institution"),
+    )
 ]
 
 

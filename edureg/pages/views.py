@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,8 @@ def institution_list(request):
 
 
 def institution_detail(request, code):
+    if not code.isdigit():  # legal-entity codes are digits; a null byte would reach PostgreSQL as a 500
+        raise Http404
     institution = get_object_or_404(Institution.objects.for_user(request.user).with_related(), code=code)
     branches = (Branch.objects.for_user(request.user).filter(institution=institution)
                 .select_related("municipality").order_by(F("closed_on").desc(nulls_first=True), "name"))

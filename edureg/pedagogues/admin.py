@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from edureg.classifiers.admin import classifier_filter
 from edureg.classifiers.models import ClassifierItem
@@ -7,6 +8,7 @@ from edureg.core.admin_forms import PersonIdentityFields, with_identity_fields
 from edureg.core.imports.admin import ImportExportMixin
 from edureg.pedagogues import services
 from edureg.pedagogues.models import Employment
+from edureg.persons.search import person_record_search
 
 
 @admin.register(Employment)
@@ -16,13 +18,19 @@ class EmploymentAdmin(ImportExportMixin, RegisterAdmin):
                     "end_date")
     list_filter = (classifier_filter("position", "position"),
                    classifier_filter("qualification_category", "qualification_category"))
-    search_fields = ("person__last_name", "person__first_name", "institution__name", "=institution__code")
+    # Searched by person_record_search (indexed lookups), see get_search_results.
+    search_fields = ("person__last_name", "institution__name", "=institution__code")
+    search_help_text = _("A learner's or employee's name, a personal code, an institution's name or code.")
+    ordering = ("-id",)  # newest first, straight from the primary key index
     list_select_related = ("person", "institution", "position", "qualification_category")
     raw_id_fields = ("institution",)
     filter_horizontal = ("subjects",)
     create_service = services.employ_person
     update_service = services.update_employment
     delete_service = services.delete_employment
+
+    def get_search_results(self, request, queryset, search_term):
+        return person_record_search(queryset, search_term), False
 
     def get_readonly_fields(self, request, obj=None):
         return ("person", "updated_at") if obj else ()

@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from edureg.core.api.filters import IntegerFilter
+
 from edureg.pedagogues.models import Employment
 
 
@@ -9,7 +11,7 @@ class EmploymentFilter(django_filters.FilterSet):
     position = django_filters.CharFilter(field_name="position__code", label=_("Position code"))
     subject = django_filters.CharFilter(method="filter_subject", label=_("Subject code"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Active on (YYYY-MM-DD)"))
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person id"))
+    person = IntegerFilter(field_name="person_id", label=_("Person id"))
 
     class Meta:
         model = Employment

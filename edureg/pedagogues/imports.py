@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from edureg.classifiers.imports import CodeLookup
 from edureg.core.imports import columns as c
-from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked
+from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked, filter_in
 from edureg.core.imports.registry import register
 from edureg.institutions.imports import check_institution_scope, institution_code_column, resolve_institutions
 from edureg.pedagogues.models import Employment
@@ -27,13 +27,14 @@ class EmploymentImporter(Importer):
     columns = (
         *PERSON_COLUMNS,
         institution_code_column(required=True),
-        c.Column("position", "Pareigos", "Position", c.parse_code, required=True, help="code of the list position"),
+        c.Column("position", "Pareigos", "Position", c.parse_code, required=True,
+                 help=gettext_lazy("code of the list position")),
         c.Column("subjects", "Dalykai", "Subjects", c.code_list,
-                 help="codes of the list subject, separated by commas or spaces"),
+                 help=gettext_lazy("codes of the list subject, separated by commas or spaces")),
         c.Column("workload", "Krūvis", "Workload", c.parse_decimal, aliases=("Etatai", "Workload (FTE)"),
-                 help="full-time equivalents, 0,01-2,00 (default 1)"),
+                 help=gettext_lazy("full-time equivalents, 0,01-2,00 (default 1)")),
         c.Column("qualification_category", "Kvalifikacinė kategorija", "Qualification category", c.parse_code,
-                 help="code of the list qualification_category"),
+                 help=gettext_lazy("code of the list qualification_category")),
         c.Column("start_date", "Pradžios data", "Start date", c.parse_date, required=True),
         c.Column("end_date", "Pabaigos data", "End date", c.parse_date),
         c.Column("employee", "Darbuotojas", "Employee", export_only=True),
@@ -55,7 +56,7 @@ class EmploymentImporter(Importer):
         found = {}
         person_ids = sorted({r.refs["person"].pk for r in rows})
         for chunk in chunked(person_ids, LOOKUP_CHUNK):
-            for e in (Employment.objects.filter(person_id__in=chunk)
+            for e in (filter_in(Employment.objects.all(), "person", chunk)
                       .select_related("institution", "position__code_list", "qualification_category__code_list")
                       .prefetch_related("subjects")):
                 found[(e.person_id, e.institution_id, e.position.code, e.start_date)] = e

@@ -6,6 +6,9 @@ from edureg.core.admin_base import RegisterAdmin
 from edureg.core.imports.admin import ImportExportMixin
 from edureg.persons import codes, services
 from edureg.persons.models import Person
+from edureg.persons.querysets import may_see_full_code
+
+CODE_FIELDS = ("personal_code", "other_id")  # masked for users who may not see codes in full
 
 
 @admin.register(Person)
@@ -30,6 +33,34 @@ class PersonAdmin(ImportExportMixin, RegisterAdmin):
     @admin.display(description=_("personal code"))
     def masked_personal_code(self, obj):
         return obj.masked_code
+
+    @admin.display(description=_("other identifier"))
+    def masked_other_id(self, obj):
+        return codes.mask(obj.other_id)
+
+    def get_fieldsets(self, request, obj=None):
+        """Users who only view persons (a municipality officer) see the codes masked, as in lists and the API."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or may_see_full_code(request.user):
+            return fieldsets
+        masked = {"personal_code": "masked_personal_code", "other_id": "masked_other_id"}
+        return [(name, {**options, "fields": tuple(masked.get(f, f) for f in options["fields"])})
+                for name, options in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not may_see_full_code(request.user):
+            readonly += ("masked_personal_code", "masked_other_id")
+        return readonly
+
+    def history_value(self, request, obj, field, value):
+        if field in CODE_FIELDS and isinstance(value, str) and not may_see_full_code(request.user):
+            return codes.mask(value)
+        return value
+
+    def history_viewed(self, request, obj):
+        # The history holds the record's personal data (earlier names, contacts): a read like the card itself.
+        services.log_full_view(obj, user=request.user, source="admin")
 
     @admin.display(description=_("birth year"), ordering="birth_date")
     def birth_year(self, obj):

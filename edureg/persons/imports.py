@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from edureg.classifiers.imports import CodeLookup
 from edureg.core.imports import columns as c
-from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked
+from edureg.core.imports.engine import LOOKUP_CHUNK, Importer, Row, chunked, filter_in
 from edureg.core.imports.registry import register
 from edureg.persons import codes
 from edureg.persons.models import Person
+from edureg.persons.querysets import may_see_full_code
 
 
 def parse_personal_code(value) -> str:
@@ -33,11 +34,13 @@ def parse_country(value) -> str:
 
 PERSON_COLUMNS = (
     c.Column("personal_code", "Asmens kodas", "Personal code", parse_personal_code, aliases=("AK",),
-             help="11-digit Lithuanian personal code"),
+             help=gettext_lazy("11-digit Lithuanian personal code")),
     c.Column("other_id", "Kitas identifikatorius", "Other identifier", c.text(40),
-             aliases=("Other ID", "Paso numeris", "Passport number"), help="for people without a personal code"),
+             aliases=("Other ID", "Paso numeris", "Passport number"),
+             help=gettext_lazy("for people without a personal code")),
     c.Column("other_id_country", "Išdavusi šalis", "Issuing country", parse_country,
-             aliases=("Identifikatorių išdavusi šalis",), help="two-letter ISO code of the country of the other id"),
+             aliases=("Identifikatorių išdavusi šalis",),
+             help=gettext_lazy("two-letter ISO code of the country of the other id")),
 )
 PERSON_FIELDS = ("personal_code", "other_id", "other_id_country")
 PERSON_LOOKUP_FIELDS = ("id", "personal_code", "other_id", "other_id_country", "first_name", "last_name")
@@ -69,7 +72,7 @@ def persons_by_key(keys, *, fields=PERSON_LOOKUP_FIELDS, related=()) -> dict:
     if related:
         base = base.select_related(*related)
     for chunk in chunked(by_code, LOOKUP_CHUNK):
-        found.update((("code", p.personal_code), p) for p in base.filter(personal_code__in=chunk))
+        found.update((("code", p.personal_code), p) for p in filter_in(base, "personal_code", chunk))
     for chunk in chunked(others, LOOKUP_CHUNK // 2):
         q = Q()
         for _kind, country, other_id in chunk:
@@ -102,14 +105,15 @@ def resolve_persons(rows: list[Row]) -> None:
 
 
 def may_see_codes(user) -> bool:
-    """Exports show personal codes only to users who may change persons; others get masked codes."""
-    return bool(user is not None and user.has_perm("persons.change_person"))
+    """Exports show personal codes and other identifiers in full only to those the person register allows
+    (`may_see_full_code`: users who may change persons, national scope); others get them masked."""
+    return may_see_full_code(user)
 
 
 def person_export(person: Person, *, show_codes: bool) -> dict:
-    code = person.personal_code or ""
-    return {"personal_code": code if show_codes else codes.mask(code), "other_id": person.other_id,
-            "other_id_country": person.other_id_country}
+    code, other = person.personal_code or "", person.other_id or ""
+    return {"personal_code": code if show_codes else codes.mask(code),
+            "other_id": other if show_codes else codes.mask(other), "other_id_country": person.other_id_country}
 
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "phone", "other_id", "other_id_country")
@@ -126,9 +130,11 @@ class PersonImporter(Importer):
         c.Column("first_name", "Vardas", "First name", c.text(100)),
         c.Column("last_name", "Pavardė", "Last name", c.text(100)),
         c.Column("birth_date", "Gimimo data", "Birth date", c.parse_date, aliases=("Date of birth",),
-                 help="may be left out when the personal code gives it"),
-        c.Column("sex", "Lytis", "Sex", c.parse_code, help="M or F; may be left out when the personal code gives it"),
-        c.Column("citizenship", "Pilietybė", "Citizenship", c.parse_code, help="code of the list country, e.g. LT"),
+                 help=gettext_lazy("may be left out when the personal code gives it")),
+        c.Column("sex", "Lytis", "Sex", c.parse_code,
+                 help=gettext_lazy("M or F; may be left out when the personal code gives it")),
+        c.Column("citizenship", "Pilietybė", "Citizenship", c.parse_code,
+                 help=gettext_lazy("code of the list country, e.g. LT")),
         c.Column("email", "El. paštas", "E-mail", c.text(254), aliases=("El paštas", "Email")),
         c.Column("phone", "Telefonas", "Phone", c.text(40), aliases=("Tel.",)),
     )

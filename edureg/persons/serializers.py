@@ -7,22 +7,32 @@ from rest_framework import serializers
 
 from edureg.classifiers.serializers import ClassifierField
 from edureg.core.api.fields import CodeRefField
-from edureg.core.scoping import scope_for
 from edureg.persons import codes
 from edureg.persons.models import Person
+from edureg.persons.querysets import may_see_full_code
 
 
-def may_see_full_code(user) -> bool:
-    """Full personal codes: users who may change the person register, or with national scope."""
-    return bool(user and user.is_authenticated and (user.has_perm("persons.change_person")
-                                                    or scope_for(user).national))
+class PersonRefField(CodeRefField):
+    """A person by id, among those the requesting user may refer to (Person.objects.referable_by): the
+    persons of their scope and those they found by personal code. The browsable API's forms list the same."""
+
+    default_error_messages = {
+        **CodeRefField.default_error_messages,
+        "does_not_exist": _("There is no person with the id %(value)s among those you may refer to; find the "
+                            "person by personal code first (POST /api/v1/persons/lookup/)."),
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Person.objects.referable_by(getattr(request, "user", None))
 
 
 def person_ref(**kwargs) -> CodeRefField:
     """A person by id (found with POST /persons/lookup/); read as {id, first_name, last_name}."""
     kwargs.setdefault("help_text", _("The person's id (POST /api/v1/persons/lookup/ finds it by personal code)."))
-    return CodeRefField(queryset=Person.objects.all(), slug_field="pk", read_fields=("id", "first_name", "last_name"),
-                        key_type=OpenApiTypes.INT, **kwargs)
+    return PersonRefField(queryset=Person.objects.all(), slug_field="pk", read_fields=("id", "first_name",
+                                                                                      "last_name"),
+                          key_type=OpenApiTypes.INT, **kwargs)
 
 
 def validate_code(value):

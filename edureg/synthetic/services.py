@@ -1,6 +1,6 @@
 """Writing the synthetic country (edureg.synthetic.engine) to the database.
 
-    build_country(scale="small", seed=1, progress=print_progress)
+    report = build_country(scale="small", seed=1, progress=lambda step, done, total: ...)
 
 Everything is written in one transaction with set-based inserts (COPY on PostgreSQL), with one
 change record per written object under the audit job "synthetic-<seed>". A database that already
@@ -72,9 +72,12 @@ def _dependants() -> list[tuple[type[models.Model], str]]:
     """(model, FK field name) of models outside the register that point at register rows."""
     found = []
     for model in REGISTER_MODELS:
-        for rel in model._meta.related_objects:
+        # Hidden relations too: a foreign key with related_name="+" still points here.
+        for rel in model._meta.get_fields(include_hidden=True):
+            if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+                continue
             related = rel.related_model
-            if related in REGISTER_MODELS or rel.many_to_many or getattr(related._meta, "auto_created", False):
+            if related in REGISTER_MODELS or related._meta.auto_created:
                 continue
             found.append((related, rel.field.name))
     return found
@@ -136,6 +139,8 @@ def _classifier_ids(on: datetime.date) -> tuple[dict[str, dict[str, int]], datet
         missing += [f"{list_code}:{c}" for c in codes if c not in lookup[list_code]]
         used = [valid for code, _pk, valid in rows if code in codes or list_code == "municipality"]
         earliest = max([earliest, *used])
+    if not lookup["municipality"]:
+        missing.append("municipality:*")
     if missing:
         raise MissingClassifiers(_("These classifier codes are missing (run `edureg load_classifiers`): %(codes)s")
                                  % {"codes": ", ".join(missing)})
@@ -197,11 +202,18 @@ def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
             say("generate", 0, 4)
             steps = iter(range(1, 5))
             country = generate(params, munis, progress=lambda step: say("generate", next(steps), 4))
+        block_started, inner_before = time.perf_counter(), sum(report.seconds.values())
         with transaction.atomic():
             if reset:
                 with timer.step("reset"):
                     report.deleted = reset_register(progress)
             _write(country, lookup, muni_ids, report, timer, say)
+            if connection.vendor == "postgresql":
+                # The foreign keys are checked at commit (deferred); do it here to see its time.
+                with timer.step("foreign-key checks"), connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        inner = sum(report.seconds.values()) - inner_before
+        report.seconds["commit"] = round(time.perf_counter() - block_started - inner, 2)
         with timer.step("feed positions"):
             say("feed positions", 0, 1)
             assign_positions()
@@ -346,7 +358,7 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
                        or schools.filter(type__code="3140").order_by("code").first()
                        or schools.filter(type__code__startswith="31").order_by("code").first())
         if institution is None:
-            raise ValueError("The synthetic country has no school with learners in Vilnius.")
+            raise ValueError(_("The synthetic country has no school with learners in Vilnius."))
         return {"institution": institution}, institution.name
     if kind == "person":
         # A learner aged 15 or 16 today, in general education now.
@@ -356,7 +368,7 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
                                         enrolments__end_date__isnull=True, enrolments__kind="general")
                   .order_by("id").first())
         if person is None:
-            raise ValueError("The synthetic country has no learner aged 15-16.")
+            raise ValueError(_("The synthetic country has no learner aged 15-16."))
         return {"person": person}, f"{person} ({person.birth_date.year})"
     return {}, _("national") if kind == "national" else ""
 

@@ -17,12 +17,18 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from edureg.core.api.registry import register
-from edureg.core.audit.registry import is_audited
+from edureg.core.audit.registry import feed_models, in_feed
 from edureg.core.audit.sequencer import assign_positions
 from edureg.core.models import ObjectChange
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+
+
+def feed_changes():
+    """The change records the feed serves: those with a position, of the models in the feed (not user accounts)."""
+    feed_types = ContentType.objects.get_for_models(*feed_models()).values()
+    return ObjectChange.objects.exclude(seq__isnull=True).filter(content_type__in=feed_types)
 
 
 def type_label(content_type: ContentType) -> str:
@@ -73,7 +79,7 @@ class ChangeFeedQuery(serializers.Serializer):
                 model = apps.get_model(label)
             except (LookupError, ValueError):
                 model = None
-            if model is None or not is_audited(model):
+            if model is None or not in_feed(model):
                 raise serializers.ValidationError(_("%(type)s is not a record type of the change feed.")
                                                   % {"type": label})
             types.append(ContentType.objects.get_for_model(model))
@@ -92,7 +98,7 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return ObjectChange.objects.exclude(seq__isnull=True).select_related("content_type")
+        return feed_changes().select_related("content_type")
 
     @extend_schema(parameters=[ChangeFeedQuery], responses=ChangePageSerializer,
                    summary=_("Changes after a cursor, in commit order"))
@@ -101,7 +107,7 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         after, limit = query.validated_data["after"], query.validated_data["limit"]
         assign_positions()
-        last = ObjectChange.objects.aggregate(last=Max("seq"))["last"] or 0
+        last = feed_changes().aggregate(last=Max("seq"))["last"] or 0
         if after > last:
             raise serializers.ValidationError({"after": [_(
                 "Unknown cursor %(after)s: the feed ends at %(last)s. Start again from a full copy.")

@@ -23,6 +23,7 @@ class CodeRefField(serializers.RelatedField):
     default_error_messages = {
         "does_not_exist": _("There is no %(what)s with the code %(value)s."),
         "invalid": _("Give the code as text."),
+        "null_characters": _("Null characters are not allowed."),
     }
 
     def __init__(self, *, slug_field: str = "code", read_fields: tuple[str, ...] = ("code", "name"),
@@ -44,6 +45,8 @@ class CodeRefField(serializers.RelatedField):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
         value = str(data).strip()
+        if "\x00" in value:  # PostgreSQL text cannot hold them: refused here rather than by the database
+            self.fail("null_characters")
         try:
             return self.lookup(value)
         except (ObjectDoesNotExist, TypeError, ValueError, DjangoValidationError):
@@ -67,6 +70,20 @@ class CodeRefField(serializers.RelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {str(getattr(item, self.slug_field)): self.display_value(item) for item in queryset}
+
+
+class SlugRefField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField, refusing null characters (which PostgreSQL text cannot hold) with a message."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "null_characters": _("Null characters are not allowed."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
 
 
 _READ_TYPES = {"id": OpenApiTypes.INT, "birth_year": OpenApiTypes.INT}

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from rest_framework import exceptions, filters
 from django.utils.translation import gettext_lazy as _
 
 TRUE = {"true", "1", "yes", "on"}
@@ -26,3 +27,25 @@ class StrictBooleanField(forms.Field):
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within [min_value, max_value]: out of range (or not whole) is a 400 naming the parameter,
+    never a value the database cannot compare (which was a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, min_value: int = 1, max_value: int = 2**63 - 1, **kwargs):
+        kwargs.setdefault("min_value", min_value)
+        kwargs.setdefault("max_value", max_value)
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search, whose refusals (e.g. a null character) name the `search` parameter like other filters."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({self.search_param: exc.detail}) from None

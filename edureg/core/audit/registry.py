@@ -15,12 +15,20 @@ from edureg.core.audit.context import current
 from edureg.core.audit.serialize import snapshot
 
 _audited: set[type[models.Model]] = set()
+_not_in_feed: set[type[models.Model]] = set()
 
 
-def audited(model: type[models.Model]) -> type[models.Model]:
-    """Class decorator: record every change of this model."""
-    _audited.add(model)
-    return model
+def audited(model: type[models.Model] | None = None, *, feed: bool = True):
+    """Class decorator: record every change of this model. `feed=False` keeps its changes out of the change feed
+    (user accounts: audited, but not register data for other systems)."""
+
+    def register(model):
+        _audited.add(model)
+        if not feed:
+            _not_in_feed.add(model)
+        return model
+
+    return register(model) if model is not None else register
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -29,6 +37,15 @@ def audited_models() -> list[type[models.Model]]:
 
 def is_audited(model) -> bool:
     return model in _audited
+
+
+def in_feed(model) -> bool:
+    """Whether the model's changes are served by the change feed."""
+    return model in _audited and model not in _not_in_feed
+
+
+def feed_models() -> list[type[models.Model]]:
+    return [m for m in audited_models() if m not in _not_in_feed]
 
 
 def _new_change(instance, action, before, after, *, time=None, ctx=None, repr_=None):

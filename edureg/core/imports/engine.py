@@ -51,6 +51,19 @@ def chunked(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
+def filter_in(queryset, field_name: str, values: list):
+    """`queryset.filter(field__in=values)`; on PostgreSQL as `= ANY(array)`: one parameter instead of
+    thousands, several times faster to send and plan for the chunks of bulk lookups."""
+    from django.db import connections
+
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(**{f"{field_name}__in": values})
+    model = queryset.model
+    field = model._meta.get_field(field_name)
+    column = f'"{model._meta.db_table}"."{field.column}"'
+    return queryset.extra(where=[f"{column} = ANY(%s)"], params=[list(values)])
+
+
 @dataclass(slots=True, eq=False)
 class Row:
     number: int
@@ -107,7 +120,7 @@ class Importer:
     # Model field → column, so that an error of a field is shown under the column that holds it.
     field_columns: ClassVar[dict[str, str]] = {}
     key_description = gettext_lazy("the same record")
-    batch_size: ClassVar[int] = 2000
+    batch_size: ClassVar[int] = 5000
     update_batch_size: ClassVar[int] = 500
 
     def __init__(self, *, actor=None, progress: Progress | None = None):
@@ -345,8 +358,10 @@ class Importer:
         elif updates:
             manager = self.model._default_manager
             allowed: set = set()
+            pk_name = self.model._meta.pk.name
             for chunk in chunked([r.instance.pk for r in updates], LOOKUP_CHUNK):
-                allowed.update(manager.for_user(user, "change").filter(pk__in=chunk).values_list("pk", flat=True))
+                scoped = filter_in(manager.for_user(user, "change"), pk_name, chunk)
+                allowed.update(scoped.values_list("pk", flat=True))
             for row in updates:
                 if row.instance.pk not in allowed:
                     row.error("", _("This %(what)s exists but is outside the part of the register you may change.")
@@ -360,7 +375,7 @@ class Importer:
         manager = self.model._default_manager
         for action, objs in (("add", created), ("change", updated)):
             for chunk in chunked([o.pk for o in objs], LOOKUP_CHUNK):
-                if manager.for_user(user, action).filter(pk__in=chunk).count() != len(chunk):
+                if filter_in(manager.for_user(user, action), self.model._meta.pk.name, chunk).count() != len(chunk):
                     return False
         return True
 

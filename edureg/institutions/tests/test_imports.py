@@ -90,3 +90,16 @@ def test_institution_officer_may_not_add(world, codes_):
     data = csv_bytes(HEADER, [[legal_entity_code(8_000_080), "Nauja", "3140", "20", "LT-57", "", ""]])
     report = run("institutions", data, actor=world.user("institution_officer"))
     assert errors_of(report) == [(2, "", "You may not add new institutions (this row would add one).")]
+
+
+def test_institution_officer_may_update_own_institution_but_not_move_it(world, codes_):
+    header = ["Juridinio asmens kodas", "Telefonas", "Savivaldybė"]
+    report = run("institutions", csv_bytes(header, [[world.a1.code, "+37052111111", "LT-15"]]),
+                 actor=world.user("institution_officer"))
+    assert errors_of(report) == [(2, "Savivaldybė", "Only the municipality or the agency may change this for an "
+                                                    "institution.")]
+    report = run("institutions", csv_bytes(header, [[world.a1.code, "+37052111111", "LT-57"]]),
+                 actor=world.user("institution_officer"))
+    assert errors_of(report) == [] and report.updated == 1
+    world.a1.refresh_from_db()
+    assert world.a1.phone == "+37052111111"

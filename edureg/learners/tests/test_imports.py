@@ -199,6 +199,13 @@ class TestRowErrors:
                    [(2, "Pradžios data", "already has a main general-education enrolment at A2 progimnazija "
                                           "from 2024-09-01")])
 
+    def test_overlap_at_a_school_the_officer_may_not_see(self, world, learners):
+        EnrolmentFactory(person=learners[0], institution=world.b1, start_date=D(2024, 9, 1))
+        report = self.check(world, [[learners[0].personal_code, world.a1.code, "2025-09-01", 5, "", "", ""]],
+                            [(2, "Pradžios data", "main general-education enrolment at another institution")],
+                            actor="institution_officer")
+        assert "B1" not in str(errors_of(report))
+
     def test_duplicate_rows(self, world, learners):
         row = [learners[0].personal_code, world.a1.code, "2025-09-01", 5, "", "", ""]
         self.check(world, [row, row], [(3, "", "Row 2 already has the same learner, institution, start date")])
@@ -318,7 +325,9 @@ def test_a_larger_file_and_its_change_records(world, monkeypatch):
     original = registry._copy_changes
     monkeypatch.setattr(registry, "_copy_changes", lambda rows: copied.append(original(rows)) or copied[-1])
     people = PersonFactory.create_batch(150, birth_date=D(2013, 4, 4))
-    data = csv_bytes(HEADER, [[p.personal_code, world.a1.code, "2025-09-01", 5, f"5{i % 3}", "", ""]
+    people[0].first_name = "Back\\slash\tTab"  # characters that COPY's text format escapes
+    people[0].save()
+    data = csv_bytes(HEADER, [[p.personal_code, world.a1.code, "2025-09-01", 5, f"5{i % 3}\\ą", "", ""]
                               for i, p in enumerate(people)])
     report = run("enrolments", data, actor=world.user("institution_officer"))
     assert copied == [connection.vendor == "postgresql"]

@@ -225,7 +225,7 @@ class Simulation:
         # Parallel classes: expected pupils per grade of each school / 25.
         per_school = np.bincount(state["school"], minlength=len(self.inst))
         span = np.maximum(1, self.inst.grade_max - self.inst.grade_min + 1)
-        self.inst.classes[:] = np.maximum(1, np.round(per_school / span / 25)).astype(np.int64)
+        self.inst.classes[:] = np.clip(np.round(per_school / span / 25), 1, 12).astype(np.int64)
         state["letter"] = self._letters(state["school"])
         return state
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from stdnum.lt import asmens
 
 from edureg.accounts.models import Membership
@@ -26,6 +27,7 @@ def _engine_counts(seed: int) -> dict:
 
 def test_tiny_country_is_written_with_its_change_records(classifiers):
     report = build_country(scale="tiny", seed=5)
+    connection.check_constraints()  # foreign keys (deferred until commit, which a test never reaches)
     expected = _engine_counts(5)
     assert Institution.objects.count() == expected["institutions"] == report.counts["institutions"]
     assert Branch.objects.count() == expected["branches"] > 0
@@ -67,13 +69,16 @@ def test_refuses_a_database_with_institutions_unless_reset(classifiers):
     school = Institution.objects.filter(type__code="3140").first()
     user = UserFactory()
     Membership.objects.create(user=user, role="institution_officer", institution=school)
+    Membership.objects.create(user=user, role="applicant", person=Person.objects.first())  # related_name="+"
     national = Membership.objects.create(user=user, role="expert")
 
     report = build_country(scale="tiny", seed=6, reset=True)
+    connection.check_constraints()
     assert report.deleted["persons.Person"] == len(first_codes)
     assert Person.objects.count() == _engine_counts(6)["persons"]
     assert not set(Person.objects.values_list("personal_code", flat=True)) & first_codes
     assert list(Membership.objects.filter(user=user)) == [national]
+    assert report.deleted["accounts.Membership"] == 2
     # The old register rows and their change records are gone; the new job's are there.
     ct = ContentType.objects.get_for_model(Person)
     assert not ObjectChange.objects.filter(job_id="synthetic-5", content_type=ct).exists()

@@ -31,7 +31,9 @@ def bind_address(host: str, port: int) -> str:
 
 def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "edureg.wsgi:application", "--bind", bind_address(host, port),
-            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5"]
+            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5",
+            # The access log masks personal codes (a back-office search by code is a URL).
+            "--logger-class", "edureg.core.logging.GunicornLogger"]
 
 
 class Command(BaseCommand):

@@ -14,6 +14,8 @@ from tqdm import tqdm
 from edureg.synthetic.engine import SCALES
 from edureg.synthetic.services import CountryExists, MissingClassifiers, build_country, ensure_demo_users, has_country
 
+STEP_ONLY = {"generate", "reset", "feed positions"}  # progress in steps, not rows
+
 
 class _Stream:
     """The command's output as a file for tqdm (which writes its own line endings)."""
@@ -40,7 +42,8 @@ class TqdmProgress:
         if bar is None:
             for other in self.bars.values():
                 other.close()
-            bar = self.bars[step] = tqdm(total=total, desc=f"{step:<20}", file=self.stream, unit=" rows",
+            unit = " steps" if step in STEP_ONLY else " rows"
+            bar = self.bars[step] = tqdm(total=total, desc=f"{step:<20}", file=self.stream, unit=unit,
                                          unit_scale=True, mininterval=0.5, leave=True, dynamic_ncols=True)
         bar.total = total
         bar.n = done
@@ -68,7 +71,8 @@ class Command(BaseCommand):
                             help="small (default; ~1/20 of the country), national, or tiny (tests)")
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same country")
         parser.add_argument("--reset", action="store_true",
-                            help="delete the register data of an existing country and build a new one")
+                            help="delete the register data of an existing country (and their change records) "
+                                 "and build a new one")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
 
@@ -92,8 +96,11 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             finally:
                 progress.close()
-            rows = [(step, f"{seconds:.1f}", report.counts.get(step, "")) for step, seconds in report.seconds.items()]
-            rows += [(name, "", count) for name, count in report.counts.items() if name not in report.seconds]
+            seconds = dict(report.seconds)
+            total = seconds.pop("total")
+            rows = [(step, f"{s:.1f}", report.counts.get(step, "")) for step, s in seconds.items()]
+            rows += [(name, "", count) for name, count in report.counts.items() if name not in seconds]
+            rows.append(("total", f"{total:.1f}", ""))
             out.write(table(rows, ("step", "seconds", "rows")))
             out.write(f"   change records written under job {report.job_id}")
         out.write(self.style.MIGRATE_HEADING("4. Demo users"))
