@@ -37,7 +37,7 @@ def run(cmd, env, **kw):
 
 
 def django_shell(code: str, env) -> str:
-    out = subprocess.run([sys.executable, "-m", "edureg.cli", "shell", "-c", code], env=env, check=True,
+    out = subprocess.run([sys.executable, "-m", "edureg.cli", "shell", "--no-imports", "-c", code], env=env, check=True,
                          capture_output=True, text=True)
     return out.stdout.strip()
 

@@ -28,7 +28,7 @@ from edureg.classifiers.tests.factories import item
 from edureg.core.logging import MaskPersonalCodesFilter, mask_personal_codes
 from edureg.core.models import ObjectChange, ReadAccess
 from edureg.core.testing.forms import admin_post_data
-from edureg.institutions.models import Institution
+from edureg.institutions.models import Branch, Institution
 from edureg.institutions.tests.factories import BranchFactory
 from edureg.learners.models import Enrolment
 from edureg.learners.tests.factories import EnrolmentFactory
@@ -92,8 +92,59 @@ def test_admin_lists_refuse_filters_the_page_does_not_offer(world, pupils):
     assert refused.status_code == 400
     # The filters the page offers still work.
     assert client.get(admin_url(Person, "changelist"), {"sex__code": mine.sex.code}).status_code == 200
-    offered = client.get(admin_url(Enrolment, "changelist"), {"kind__exact": "general", "start_date__year": 2024})
+    offered = client.get(admin_url(Enrolment, "changelist"), {"kind__exact": "general", "is_main__exact": "1"})
     assert offered.status_code == 200 and [e.person for e in offered.context["cl"].result_list] == [mine]
+
+
+def test_searches_popups_and_histories_reach_nothing_outside_the_scope(world, pupils):
+    """Searching the school's records by another school's learner (name, personal code) or by another school's
+    code finds nothing; the raw-id popup and the autocomplete list only the scope; another school's record has
+    no history page for the officer (and opening it is not logged as a read)."""
+    client = browser(world, "institution_officer")
+    stranger = pupils[1]
+    for model in (Enrolment, Employment, Person):
+        for term in (stranger.last_name, stranger.personal_code, world.b1.code):
+            listed = client.get(admin_url(model, "changelist"), {"q": term}).context["cl"].result_list
+            assert stranger not in [getattr(o, "person", o) for o in listed], (model, term)
+    popup = client.get(admin_url(Person, "changelist"), {"_popup": "1", "_to_field": "id"})
+    assert list(popup.context["cl"].result_list) == [pupils[0]]
+    found = client.get("/admin/autocomplete/", {"app_label": "learners", "model_name": "enrolment",
+                                                "field_name": "person", "term": stranger.last_name})
+    assert found.status_code in (200, 403, 404) and stranger.last_name not in found.content.decode()
+    theirs = Enrolment.objects.get(person=stranger)
+    assert client.get(admin_url(Enrolment, "history", theirs.pk)).status_code == 302
+    assert client.get(admin_url(Person, "history", stranger.pk)).status_code == 302
+    assert not ReadAccess.objects.filter(object_id=str(stranger.pk)).exists()
+
+
+def test_api_filters_do_not_reveal_records_outside_the_scope(world, pupils):
+    """Filtering by another school's learner or code answers exactly like a filter that matches nobody."""
+    client = api(world, "institution_officer")
+    nobody = Person.objects.order_by("-pk").first().pk + 1000
+    for url, params, none in (
+        ("/api/v1/enrolments/", {"person": pupils[1].pk}, {"person": nobody}),
+        ("/api/v1/employments/", {"person": pupils[1].pk}, {"person": nobody}),
+        ("/api/v1/persons/", {"institution": world.b1.code}, {"institution": "000000000"}),
+        ("/api/v1/enrolments/", {"institution": world.b1.code}, {"institution": "000000000"}),
+        ("/api/v1/persons/", {"search": pupils[1].last_name}, {"search": "Nobody-at-all"}),
+    ):
+        assert client.get(url, params).json() == client.get(url, none).json() == {
+            "count": 0, "next": None, "previous": None, "results": []}, (url, params)
+
+
+def test_an_officer_may_correct_a_learner_who_also_studies_elsewhere(world, pupils):
+    """Decided: a person is one record; a school where they study or work may correct it (the change record
+    names the officer and is visible to the agency). A person with no link to the school stays out of reach."""
+    both = pupils[0]
+    EnrolmentFactory(person=both, institution=world.b1, kind="non_formal", is_main=False)
+    client = api(world, "institution_officer")
+    response = client.patch(f"/api/v1/persons/{both.pk}/", {"phone": "+370 600 12345"})
+    assert response.status_code == 200
+    assert ObjectChange.objects.filter(object_id=str(both.pk), user_name="institution_officer",
+                                       action="update").exists()
+    # The answer is the whole record: logged as a read like a GET.
+    assert ReadAccess.objects.filter(object_id=str(both.pk), user_name="institution_officer").exists()
+    assert client.patch(f"/api/v1/persons/{pupils[1].pk}/", {"phone": "+370 600 12345"}).status_code == 404
 
 
 def test_hand_made_date_lookups_are_refused_not_a_500(world):
@@ -274,6 +325,7 @@ def test_user_changes_leave_change_records_kept_out_of_the_feed(world):
     change = ObjectChange.objects.get(content_type=ContentType.objects.get_for_model(get_user_model()),
                                       object_id=str(target.pk), action="update", user_name="agency_admin")
     assert change.user_name == "agency_admin" and change.changed_fields == {"email": ("", "expert@example.lt")}
+    target.refresh_from_db()
     old_hash = target.password
     target.set_password("another-Secret-1")
     target.save()
@@ -286,10 +338,29 @@ def test_user_changes_leave_change_records_kept_out_of_the_feed(world):
 
 def test_token_keys_are_not_listed(world):
     """Every agency administrator could read every API token and act as its user under that user's name."""
+    client = browser(world, "agency_admin")
+    created = client.post("/admin/authtoken/tokenproxy/add/", {"user": world.users["expert"].pk}, follow=True)
+    key = Token.objects.get(user=world.users["expert"]).key
+    assert key in created.content.decode()  # shown once, to the administrator who creates it
     token = Token.objects.create(user=world.users["institution_officer"])
-    page = browser(world, "agency_admin").get("/admin/authtoken/tokenproxy/")
+    page = client.get("/admin/authtoken/tokenproxy/")
     assert page.status_code == 200
     assert token.key not in page.content.decode() and token.key[:4] in page.content.decode()
+    assert key not in page.content.decode()
+
+
+def test_deleting_a_referred_record_in_the_back_office_is_a_message_not_a_500(world, pupils):
+    person = pupils[0]
+    branch = BranchFactory(institution=world.a1)
+    Enrolment.objects.filter(person=person).update(branch=branch)
+    admin_client, officer = browser(world, "agency_admin"), browser(world, "municipality_officer")
+    for client, model, obj in ((admin_client, Person, person), (officer, Branch, branch)):
+        response = client.post(admin_url(model, "delete", obj.pk), {"post": "yes"})
+        assert response.status_code == 200 and "protected" in response.context, (model, response.status_code)
+        response = client.post(admin_url(model, "changelist"), {"action": "delete_selected", "post": "yes",
+                                                                "_selected_action": [obj.pk]})
+        assert response.status_code == 200, (model, response.status_code)
+        assert model.objects.filter(pk=obj.pk).exists()
 
 
 # --- personal codes in output and logs ----------------------------------------------------------------------

@@ -53,6 +53,7 @@ class ClassifierItem(BilingualNameMixin, models.Model):
     extra = models.JSONField(_("attributes"), default=dict, blank=True)
 
     objects = ClassifierItemQuerySet.as_manager()
+    defer_in_joins = ("extra", "valid_from", "valid_to", "sort_order")  # see core.api.viewsets
 
     class Meta:
         verbose_name = _("classifier item")

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from edureg.classifiers.models import ClassifierItem, CodeList
 from edureg.core.api.fields import CodeRefField, SlugRefField
+from edureg.core.api.serializers import RegisterSerializer
 
 
 def _as_date(value) -> datetime.date | None:
@@ -85,19 +86,19 @@ class ParentItemField(CodeRefField):
         return str(_("parent item"))
 
 
-class CodeListSerializer(serializers.ModelSerializer):
+class CodeListSerializer(RegisterSerializer):
     name = serializers.CharField(read_only=True, help_text=_("The name in the request's language."))
     parent_list = SlugRefField(slug_field="code", queryset=CodeList.objects.all(), required=False,
-                                               allow_null=True, help_text=_("The code of the parent list."))
+                               allow_null=True, help_text=_("The code of the parent list."))
 
     class Meta:
         model = CodeList
         fields = ["code", "name", "name_lt", "name_en", "hierarchical", "parent_list", "source", "version"]
 
 
-class ClassifierItemSerializer(serializers.ModelSerializer):
+class ClassifierItemSerializer(RegisterSerializer):
     code_list = SlugRefField(slug_field="code", queryset=CodeList.objects.all(),
-                                             help_text=_("The code of the list."))
+                             help_text=_("The code of the list."))
     name = serializers.CharField(read_only=True, help_text=_("The name in the request's language."))
     parent = ParentItemField(required=False, allow_null=True,
                              help_text=_("The code of the parent item (in the parent list, if the list has one)."))

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from edureg.classifiers.serializers import ClassifierField
 from edureg.core.api.fields import CodeRefField
+from edureg.core.api.serializers import RegisterSerializer
 from edureg.institutions.choices import InstitutionStatus
 from edureg.institutions.models import Branch, Institution
 
@@ -15,7 +16,7 @@ def institution_ref(**kwargs) -> CodeRefField:
     return CodeRefField(queryset=Institution.objects.all(), **kwargs)
 
 
-class BranchInlineSerializer(serializers.ModelSerializer):
+class BranchInlineSerializer(RegisterSerializer):
     municipality = ClassifierField("municipality", read_only=True)
 
     class Meta:
@@ -24,7 +25,7 @@ class BranchInlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(RegisterSerializer):
     type = ClassifierField("institution_type", date_field="registered_on")
     ownership = ClassifierField("ownership", date_field="registered_on")
     municipality = ClassifierField("municipality", date_field="registered_on")
@@ -51,7 +52,7 @@ class StatusChangeRequestSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class BranchSerializer(serializers.ModelSerializer):
+class BranchSerializer(RegisterSerializer):
     institution = institution_ref()
     municipality = ClassifierField("municipality", date_field="opened_on")
 

@@ -4,13 +4,14 @@ from rest_framework import serializers
 
 from edureg.classifiers.serializers import ClassifierField
 from edureg.core.api.fields import CodeRefField
+from edureg.core.api.serializers import RegisterSerializer
 from edureg.institutions.models import Branch
 from edureg.institutions.serializers import institution_ref
 from edureg.learners.models import Enrolment
 from edureg.persons.serializers import person_ref
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(RegisterSerializer):
     person = person_ref()
     institution = institution_ref()
     branch = CodeRefField(queryset=Branch.objects.all(), slug_field="pk", read_fields=("id", "code", "name"),

@@ -2,7 +2,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from edureg.core.api.filters import IntegerFilter
-
 from edureg.pedagogues.models import Employment
 
 

@@ -1,13 +1,13 @@
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from edureg.classifiers.serializers import ClassifierField
+from edureg.core.api.serializers import RegisterSerializer
 from edureg.institutions.serializers import institution_ref
 from edureg.pedagogues.models import Employment
 from edureg.persons.serializers import person_ref
 
 
-class EmploymentSerializer(serializers.ModelSerializer):
+class EmploymentSerializer(RegisterSerializer):
     person = person_ref()
     institution = institution_ref()
     position = ClassifierField("position", date_field="start_date")

@@ -45,6 +45,11 @@ class PersonViewSet(RegisterViewSet):
         services.log_full_view(person, user=request.user, source="api")
         return Response(self.get_serializer(person).data)
 
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        # The answer is the whole record, not only the fields sent: a read of personal data like a GET.
+        services.log_full_view(serializer.instance, user=self.request.user, source="api")
+
     @extend_schema(
         request=PersonLookupSerializer,
         responses={

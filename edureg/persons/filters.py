@@ -3,7 +3,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from edureg.core.api.filters import IntegerFilter
-
 from edureg.persons.models import Person
 
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from edureg.classifiers.serializers import ClassifierField
 from edureg.core.api.fields import CodeRefField
+from edureg.core.api.serializers import RegisterSerializer
 from edureg.persons import codes
 from edureg.persons.models import Person
 from edureg.persons.querysets import may_see_full_code
@@ -44,7 +45,7 @@ def validate_code(value):
         raise serializers.ValidationError(str(exc)) from None
 
 
-class PersonListSerializer(serializers.ModelSerializer):
+class PersonListSerializer(RegisterSerializer):
     personal_code = serializers.SerializerMethodField(help_text=_("Masked: only the last four digits."))
     sex = ClassifierField("sex", read_only=True)
 
@@ -57,7 +58,7 @@ class PersonListSerializer(serializers.ModelSerializer):
         return obj.masked_code
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(RegisterSerializer):
     """Full record. `personal_code` and `other_id` are masked for readers without the right to see them."""
 
     personal_code = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=20,
@@ -89,7 +90,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
-class PersonIdentitySerializer(serializers.ModelSerializer):
+class PersonIdentitySerializer(RegisterSerializer):
     """The minimum an institution needs to enrol or employ someone from another institution."""
 
     class Meta:

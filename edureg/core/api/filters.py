@@ -2,8 +2,8 @@
 
 import django_filters
 from django import forms
-from rest_framework import exceptions, filters
 from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, filters
 
 TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off"}

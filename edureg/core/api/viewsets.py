@@ -12,6 +12,18 @@ from edureg.core.api.permissions import action_for
 from edureg.core.audit.context import AuditContext, _current
 
 
+def joined_deferrals(model, paths) -> list[str]:
+    """Columns of joined models that API reads never show (a model lists them in `defer_in_joins`, e.g. a
+    classifier item's JSON attributes, which would otherwise be decoded for every row of every list)."""
+    deferred = []
+    for path in paths:
+        target = model
+        for part in path.split("__"):
+            target = target._meta.get_field(part).related_model
+        deferred += [f"{path}__{name}" for name in getattr(target, "defer_in_joins", ())]
+    return deferred
+
+
 class RegisterViewSetMixin:
     """Rows come only from `model.objects.for_user(user, action)`, the one scoping method.
 
@@ -46,9 +58,18 @@ class RegisterViewSetMixin:
         qs = self.scoped(action_for(self.request, self))
         if self.select_related:
             qs = qs.select_related(*self.select_related)
+            deferred = joined_deferrals(self.model, self.select_related)
+            if deferred:
+                qs = qs.defer(*deferred)
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
+
+    def filter_queryset(self, queryset):
+        # Query filters, search and ordering shape lists; a single record is found by its key alone.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:

@@ -9,6 +9,8 @@ from django.db import models
 
 
 def _jsonable(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)  # one instant, one text: a form's local time is no change
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
