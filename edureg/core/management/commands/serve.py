@@ -1,15 +1,18 @@
 """`edureg serve`: serve the existing database over HTTP.
 
-    edureg serve [--port 8000] [--host 127.0.0.1] [--workers 2]
+    edureg serve [--port 8000] [--host 127.0.0.1] [--workers 2] [--no-task-worker]
 
 Runs gunicorn with edureg.wsgi; without gunicorn, Django's runserver (with --insecure, so static
-files are served). Refuses to start on a database that is not migrated.
+files are served). With the database task backend (the default) it also runs one background-task worker
+(`db_worker`), so that long jobs such as large imports started in the back-office are carried out.
+Refuses to start on a database that is not migrated.
 """
 
 import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -44,8 +47,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--no-task-worker", action="store_true",
+                            help="do not start a background-task worker (run `edureg db_worker` elsewhere)")
 
-    def handle(self, *args, port=8000, host="127.0.0.1", workers=2, **options):
+    def handle(self, *args, port=8000, host="127.0.0.1", workers=2, no_task_worker=False, **options):
         try:
             pending = pending_migrations()
         except OperationalError as exc:
@@ -55,6 +60,18 @@ class Command(BaseCommand):
                 f"The database is not migrated ({len(pending)} migrations pending). "
                 "Run `edureg migrate` (or `edureg demo`, which also loads classifiers and demo data) first.")
         url = f"http://{bind_address(host, port)}/"
+        task_worker = None
+        if not no_task_worker and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+            task_worker = subprocess.Popen([sys.executable, "-m", "edureg.cli", "db_worker"])
+            self.stdout.write("Background tasks: one worker started (edureg db_worker).")
+        try:
+            self._serve(url, host, port, workers)
+        finally:
+            if task_worker is not None:
+                task_worker.terminate()
+                task_worker.wait(10)
+
+    def _serve(self, url, host, port, workers):
         try:
             import gunicorn  # noqa: F401
         except ImportError:
