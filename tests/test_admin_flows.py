@@ -132,3 +132,9 @@ def test_enrolment_search_by_codes_and_names(world):
     assert mine.pk in found(mine.person.last_name[:4]) and other.pk not in found(mine.person.personal_code)
     assert found("A2 progimnazija") == {other.pk}
     assert found("33309240164") == set()  # a personal code with a bad check digit finds nothing
+
+
+def test_officer_picks_own_institution_preselected(world):
+    page = officer(world).get("/admin/learners/enrolment/add/")
+    field = page.context["adminform"].form.fields["institution"]
+    assert list(field.queryset) == [world.a1] and field.initial == world.a1.pk

@@ -4,6 +4,7 @@ A form is validated by the same service that saves it (a dry run that is rolled 
 services (overlaps, status transitions, scope) show as form errors instead of failing on save.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
@@ -15,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from edureg.core.models import ObjectChange
-from edureg.core.scoping import permission_name
+from edureg.core.scoping import permission_name, scope_for
 
 
 class _DryRun(Exception):
@@ -123,9 +124,19 @@ class RegisterAdmin(ServiceWrites, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._scoped(request, "delete", obj)
 
+    # Foreign keys that a scoped user picks from the few rows they may change (e.g. their own institution,
+    # preselected when there is one) instead of typing a row id; national users keep raw_id_fields.
+    scoped_choice_fields: tuple[str, ...] = ()
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
         manager = related._default_manager
+        if db_field.name in self.scoped_choice_fields and not scope_for(request.user).national:
+            choices = manager.for_user(request.user, "change")
+            field = db_field.formfield(queryset=choices, widget=forms.Select)
+            if len(choices) == 1:
+                field.initial = choices[0].pk
+            return field
         if hasattr(manager, "for_user") and "queryset" not in kwargs:
             qs = manager.for_user(request.user, "view")
             limit = db_field.get_limit_choices_to()

@@ -80,6 +80,7 @@ class BranchAdmin(RegisterAdmin):
     search_fields = ("name", "code", "institution__name", "=institution__code")
     list_select_related = ("institution", "municipality")
     raw_id_fields = ("institution",)
+    scoped_choice_fields = ("institution",)
     create_service = services.add_branch
     update_service = services.update_branch
     delete_service = services.delete_branch

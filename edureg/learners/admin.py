@@ -51,6 +51,7 @@ class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
     ordering = ("-id",)  # newest first, straight from the primary key index
     list_select_related = ("person", "institution", "end_reason")
     raw_id_fields = ("institution", "branch")
+    scoped_choice_fields = ("institution",)
     create_service = services.enrol_person
     update_service = services.update_enrolment
     delete_service = services.delete_enrolment

@@ -24,6 +24,7 @@ class EmploymentAdmin(ImportExportMixin, RegisterAdmin):
     ordering = ("-id",)  # newest first, straight from the primary key index
     list_select_related = ("person", "institution", "position", "qualification_category")
     raw_id_fields = ("institution",)
+    scoped_choice_fields = ("institution",)
     filter_horizontal = ("subjects",)
     create_service = services.employ_person
     update_service = services.update_employment
