@@ -156,6 +156,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "edureg.core.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("EDUREG_TOKEN_RATE", "20/min")},
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -18,3 +18,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].pop("OPTIONS", None)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# The token endpoint's rate limit is tested on its own (tests/test_api_token.py); others must not hit it.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "10000/min"}}  # noqa: F405

@@ -61,3 +61,24 @@ def test_session_sign_in_works_and_writes_need_the_csrf_token(world):
     response = client.patch(url, '{"phone": "+370 5 333 3333"}', content_type="application/json",
                             HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200, response.content
+
+
+def test_token_attempts_are_rate_limited(world, settings):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/min"}}
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    api_settings.reload()
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    cache.clear()
+    try:
+        client = APIClient()
+        codes = [client.post("/api/v1/auth/token/", {"username": "agency_admin", "password": "wrong"}).status_code
+                 for _ in range(4)]
+        assert codes == [400, 400, 400, 429]
+    finally:
+        cache.clear()
+        ScopedRateThrottle.THROTTLE_RATES = {"token": "10000/min"}

@@ -263,3 +263,15 @@ def test_person_and_employment_exports(client, world, enrolled):
     assert row[0] == employment.person.personal_code
     assert row[header.index("Dalykai")] == "LIT MAT" and row[header.index("Krūvis")] == "1"
     assert row[header.index("Pareigos")] == "10" and row[header.index("Įstaigos kodas")] == world.a1.code
+
+
+def test_exports_with_full_codes_are_logged_as_personal_data_reads(client, world, enrolled):
+    from edureg.core.models import ReadAccess
+
+    csv_url = reverse("admin:learners_enrolment_export", args=["csv"])
+    read_csv_export(login(client, world, "institution_officer").get(csv_url))
+    logged = ReadAccess.objects.filter(source="export", user_name="institution_officer")
+    assert logged.count() == 1 and logged.get().object_id == "export"
+    client.force_login(world.user("municipality_officer"))  # masked codes: nothing to log
+    read_csv_export(client.get(csv_url))
+    assert not ReadAccess.objects.filter(source="export", user_name="municipality_officer").exists()

@@ -39,12 +39,29 @@ def _xlsx_value(value):
     return value
 
 
+def _log_export(importer: Importer, user) -> None:
+    """An export with full personal codes is a read of personal data: one access-log entry per export."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from edureg.core.audit.context import current
+    from edureg.core.models import ReadAccess
+
+    ctx = current()
+    ReadAccess.objects.create(
+        user=user if user.is_authenticated else None, user_name=user.get_username(), request_id=ctx.request_id,
+        source="export", content_type=ContentType.objects.get_for_model(importer.model), object_id="export",
+        object_repr=str(_("export of %(what)s with personal codes") % {
+            "what": importer.model._meta.verbose_name_plural})[:200])
+
+
 def export_table(importer: Importer, user, queryset=None) -> tuple[list[str], Iterator[list]]:
     """Headers (in the active language) and the rows of the records this user may see."""
     scoped = importer.export_queryset(user)
     if queryset is not None:
         scoped = scoped.filter(pk__in=queryset.values("pk"))
     show_codes = importer.show_codes(user)
+    if show_codes:
+        _log_export(importer, user)
     columns = list(importer.columns)
 
     def rows():
