@@ -266,3 +266,18 @@ def test_the_agency_grants_a_role_by_user_name_and_institution_code(world):
     assert response.status_code == 400 and "institution" in response.json()
     rows = client.get("/api/v1/memberships/", {"user": "no_role"}).json()["results"]
     assert [(r["user"], r["role"]) for r in rows] == [("no_role", "institution_officer")]
+
+
+def test_the_new_school_enrols_with_transfer_in(world):
+    old = EnrolmentFactory(institution=world.b1, start_date=datetime.date(2024, 9, 1))
+    client = client_as(world, "institution_officer")
+    lookup = client.post("/api/v1/persons/lookup/", {"personal_code": old.person.personal_code}, format="json")
+    assert lookup.status_code == 200, lookup.content
+    payload = {"person": old.person_id, "institution": world.a1.code, "kind": "general", "is_main": True,
+               "school_year": 2025, "start_date": "2026-01-12"}
+    refused = client.post("/api/v1/enrolments/", payload, format="json")
+    assert refused.status_code == 400 and "start_date" in refused.json()
+    accepted = client.post("/api/v1/enrolments/", {**payload, "transfer_in": True}, format="json")
+    assert accepted.status_code == 201, accepted.content
+    old.refresh_from_db()
+    assert old.end_date == datetime.date(2026, 1, 11) and old.end_reason.code == "20"

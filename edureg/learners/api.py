@@ -24,7 +24,7 @@ class EnrolmentViewSet(RegisterViewSet):
     filterset_class = EnrolmentFilter
     search_fields = ["person__first_name", "person__last_name", "group"]
     ordering_fields = ["start_date", "end_date", "school_year", "grade"]
-    create_service = services.enrol
+    create_service = services.enrol_or_transfer
     update_service = services.update_enrolment
     delete_service = services.delete_enrolment
 

@@ -21,12 +21,21 @@ class EnrolmentSerializer(RegisterSerializer):
     end_reason = ClassifierField("enrolment_end_reason", date_field="end_date", required=False, allow_null=True,
                                  help_text=_("End reason code (10 completed, 20 transferred, 30 dropped out, ...)."))
     is_open = serializers.BooleanField(read_only=True)
+    transfer_in = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("On create: if the learner still has an open main general-education enrolment at another "
+                    "institution, end it the day before (reason: transferred) instead of refusing the overlap."))
 
     class Meta:
         model = Enrolment
         fields = ["id", "person", "institution", "branch", "kind", "is_main", "school_year", "grade", "group",
-                  "isced_level", "start_date", "end_date", "end_reason", "is_open", "updated_at"]
+                  "isced_level", "start_date", "end_date", "end_reason", "is_open", "updated_at", "transfer_in"]
         read_only_fields = ["updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            attrs.pop("transfer_in", None)  # only a new enrolment can bring a learner over
+        return super().validate(attrs)
 
 
 class EndEnrolmentSerializer(serializers.Serializer):

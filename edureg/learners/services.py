@@ -66,18 +66,11 @@ def enrol(*, actor, **fields) -> Enrolment:
     return enrolment
 
 
-def enrol_person(*, actor, person_data: dict, transfer_in: bool = False, **fields) -> Enrolment:
-    """Enrol someone identified by personal code (or other id), registering them first if unknown.
-
-    With `transfer_in`, a learner who still has an open main general-education enrolment at another
-    institution is transferred from it (that enrolment ends the day before, reason "transferred").
-    """
-    from edureg.persons.services import find_or_register
-
+def enrol_or_transfer(*, actor, person, transfer_in: bool = False, **fields) -> Enrolment:
+    """Enrol `person`; with `transfer_in`, a learner who still has an open main general-education enrolment at
+    another institution is transferred from it (it ends the day before, reason "transferred")."""
     with acting(actor):
-        person = find_or_register(actor=actor, **person_data)
-        candidate = Enrolment(person=person, **fields)
-        if transfer_in and is_single_main(candidate):
+        if transfer_in and is_single_main(Enrolment(person=person, **fields)):
             current = (Enrolment.objects.filter(person=person, is_main=True, kind=EducationKind.GENERAL,
                                                 end_date__isnull=True)
                        .exclude(institution=fields.get("institution")).first())
@@ -86,6 +79,15 @@ def enrol_person(*, actor, person_data: dict, transfer_in: bool = False, **field
                 return transfer(current, to_institution=fields["institution"], on=fields["start_date"],
                                 actor=actor, **rest)
         return enrol(actor=actor, person=person, **fields)
+
+
+def enrol_person(*, actor, person_data: dict, transfer_in: bool = False, **fields) -> Enrolment:
+    """Enrol someone identified by personal code (or other id), registering them first if unknown."""
+    from edureg.persons.services import find_or_register
+
+    with acting(actor):
+        person = find_or_register(actor=actor, **person_data)
+        return enrol_or_transfer(actor=actor, person=person, transfer_in=transfer_in, **fields)
 
 
 def update_enrolment(enrolment: Enrolment, *, actor, **changes) -> Enrolment:
