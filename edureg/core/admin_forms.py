@@ -1,7 +1,10 @@
 """Form pieces shared by the register admins."""
 
 from django import forms
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from edureg.core.admin_base import _service_form
 
 
 class PersonIdentityFields(forms.Form):
@@ -37,3 +40,36 @@ def with_identity_fields(model_form):
 
     attrs["clean"] = clean
     return type(f"{model_form.__name__}WithIdentity", (model_form,), attrs)
+
+
+class PersonRecordAdminMixin:
+    """For a RegisterAdmin of records of a person at an institution (enrolments, employments): the add form
+    names the person by identity fields (found or registered by the create service), the change form shows the
+    person read-only.
+
+    `record_fields`: the model's own fields on the form; `add_only_fields`: extra form fields of the add form,
+    passed to the create service by name (e.g. `transfer_in`).
+    """
+
+    record_fields: tuple[str, ...] = ()
+    add_only_fields: dict = {}
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("person", "updated_at") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*PersonIdentityFields.person_fields, *self.add_only_fields, *self.record_fields]
+        return ["person", *self.record_fields, "updated_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["fields"] = list(self.record_fields)
+        form = admin.ModelAdmin.get_form(self, request, obj, change=change, **kwargs)
+        form = type(form.__name__, (with_identity_fields(form),), dict(self.add_only_fields))
+        return _service_form(self, request, form, change)
+
+    def extra_create_fields(self, request, form):
+        return {"person_data": PersonIdentityFields.person_data(form.cleaned_data),
+                **{name: form.cleaned_data.get(name) for name in self.add_only_fields}}

@@ -15,13 +15,6 @@ class BranchInline(RegisterInline):
     update_service = services.update_branch
     delete_service = services.delete_branch
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality":
-            from edureg.classifiers.models import ClassifierItem
-
-            kwargs["queryset"] = ClassifierItem.objects.of("municipality").order_by("name_lt")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class StatusHistoryInline(admin.TabularInline):
     model = StatusChange
@@ -63,14 +56,6 @@ class InstitutionAdmin(ImportExportMixin, RegisterAdmin):
         if obj is not None and not self.has_add_permission(request):
             readonly += services.REGISTRAR_FIELDS  # an institution officer keeps names, address and contacts
         return readonly
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from edureg.classifiers.models import ClassifierItem
-
-        lists = {"type": "institution_type", "ownership": "ownership", "municipality": "municipality"}
-        if db_field.name in lists:
-            kwargs["queryset"] = ClassifierItem.objects.of(lists[db_field.name]).order_by("sort_order", "name_lt")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Branch)

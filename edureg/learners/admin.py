@@ -9,9 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from edureg.classifiers.admin import classifier_filter
-from edureg.classifiers.models import ClassifierItem
-from edureg.core.admin_base import RegisterAdmin, _service_form
-from edureg.core.admin_forms import PersonIdentityFields, with_identity_fields
+from edureg.core.admin_base import RegisterAdmin
+from edureg.core.admin_forms import PersonRecordAdminMixin
 from edureg.core.imports.admin import ImportExportMixin
 from edureg.institutions.models import Institution
 from edureg.learners import services
@@ -40,7 +39,7 @@ class SchoolYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
+class EnrolmentAdmin(ImportExportMixin, PersonRecordAdminMixin, RegisterAdmin):
     importer = "learners.imports.EnrolmentImporter"
     list_display = ("person", "institution", "school_year", "grade", "group", "kind", "start_date", "end_date",
                     "end_reason")
@@ -56,41 +55,15 @@ class EnrolmentAdmin(ImportExportMixin, RegisterAdmin):
     update_service = services.update_enrolment
     delete_service = services.delete_enrolment
     change_form_template = "admin/learners/enrolment/change_form.html"
+    record_fields = ("institution", "branch", "kind", "is_main", "school_year", "grade", "group", "isced_level",
+                     "start_date", "end_date", "end_reason")
+    add_only_fields = {"transfer_in": forms.BooleanField(
+        label=_("transfer from the current school"), required=False,
+        help_text=_("If the learner is still enrolled at another school, end that enrolment the day before "
+                    "(reason: transferred)."))}
 
     def get_search_results(self, request, queryset, search_term):
         return person_record_search(queryset, search_term), False
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("person", "updated_at") if obj else ()
-
-    def get_fields(self, request, obj=None):
-        enrolment = ["institution", "branch", "kind", "is_main", "school_year", "grade", "group", "isced_level",
-                     "start_date", "end_date", "end_reason"]
-        if obj is None:
-            return [*PersonIdentityFields.person_fields, "transfer_in", *enrolment]
-        return ["person", *enrolment, "updated_at"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["fields"] = [f for f in self.get_fields(request)
-                                if f not in (*PersonIdentityFields.person_fields, "transfer_in")]
-            form = super(RegisterAdmin, self).get_form(request, obj, change=change, **kwargs)
-            form = type(form.__name__, (with_identity_fields(form),), {"transfer_in": forms.BooleanField(
-                label=_("transfer from the current school"), required=False,
-                help_text=_("If the learner is still enrolled at another school, end that enrolment the day "
-                            "before (reason: transferred)."))})
-            return _service_form(self, request, form, change)
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def extra_create_fields(self, request, form):
-        return {"person_data": PersonIdentityFields.person_data(form.cleaned_data),
-                "transfer_in": bool(form.cleaned_data.get("transfer_in"))}
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        lists = {"isced_level": "isced_level", "end_reason": "enrolment_end_reason"}
-        if db_field.name in lists:
-            kwargs["queryset"] = ClassifierItem.objects.of(lists[db_field.name]).order_by("sort_order", "code")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
         return [path("<int:pk>/transfer/", self.admin_site.admin_view(self.transfer_view),
