@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "edureg.persons",
     "edureg.learners",
     "edureg.pedagogues",
+    "edureg.qualifications",
+    "edureg.programmes",
     "edureg.pages",
     "edureg.synthetic",
     "django.contrib.admin",
@@ -139,6 +141,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EDUREG_BENCH_VIEWS = env_bool("EDUREG_BENCH_VIEWS", False)  # bare baseline views for bench/api_load.py
 EDUREG_SCOPE_RESOLVER = "edureg.accounts.scoping.resolve_scope"
+# Lithuanian VET credit system: 1 credit = 27 academic hours, 60 credits = one year of full-time study.
+EDUREG_CREDIT_HOURS = 27
+EDUREG_CREDITS_PER_YEAR = 60
 
 REST_FRAMEWORK = {
     # Token first: its scheme goes into WWW-Authenticate, so an anonymous request gets 401, not 403.

@@ -15,6 +15,40 @@ PUBLIC_READ = {
     "institutions.institution": VIEW,
     "institutions.branch": VIEW,
     "institutions.statuschange": VIEW,
+    # Qualifications system and the programmes catalogue (published rows only, see the querysets).
+    "qualifications.sectoralcommittee": VIEW,
+    "qualifications.committeemeeting": VIEW,
+    "qualifications.committeedecision": VIEW,
+    "qualifications.professionalstandard": VIEW,
+    "qualifications.competence": VIEW,
+    "qualifications.qualification": VIEW,
+    "programmes.programmekind": VIEW,
+    "programmes.programmerule": VIEW,
+    "programmes.programme": VIEW,
+    "programmes.programmeversion": VIEW,
+    "programmes.module": VIEW,
+    "programmes.offering": VIEW,
+}
+
+QUALIFICATIONS_SYSTEM = {
+    "qualifications.sectoralcommittee": ALL,
+    "qualifications.committeemember": ALL,
+    "qualifications.committeemeeting": ALL,
+    "qualifications.committeedecision": ALL,
+    "qualifications.professionalstandard": ALL,
+    "qualifications.competence": ALL,
+    "qualifications.qualification": ALL,
+    "programmes.programmekind": EDIT,
+    "programmes.programmerule": ALL,
+}
+
+# A provider drafts programmes (its own rows; the services keep registered versions immutable).
+PROVIDER = {
+    "programmes.programme": EDIT,
+    "programmes.programmeversion": EDIT,
+    "programmes.module": ALL,
+    "programmes.programmeevent": VIEW,
+    "programmes.offering": ALL,
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -27,6 +61,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "persons.person": ALL,
         "learners.enrolment": ALL,
         "pedagogues.employment": ALL,
+        **QUALIFICATIONS_SYSTEM,
+        **PROVIDER,
+        "programmes.programme": ALL,
+        "programmes.programmeversion": ALL,
         "accounts.membership": ALL,
         "core.objectchange": VIEW,
         "core.readaccess": VIEW,
@@ -40,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "persons.person": VIEW,
         "learners.enrolment": VIEW,
         "pedagogues.employment": VIEW,
+        "programmes.programmeevent": VIEW,
     },
     Role.INSTITUTION_OFFICER: {
         **PUBLIC_READ,
@@ -48,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "persons.person": EDIT,
         "learners.enrolment": EDIT,
         "pedagogues.employment": EDIT,
+        **PROVIDER,
     },
     Role.EXPERT: dict(PUBLIC_READ),
     Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW},
