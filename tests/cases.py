@@ -102,6 +102,11 @@ CASES = [
          expect={"agency_admin": Expect("v", "v", "v")}),
 ]
 
+# The registers of later issues keep their cases in modules of their own.
+from tests import cases_programmes, cases_qualifications  # noqa: E402
+
+CASES += cases_qualifications.CASES + cases_programmes.CASES
+
 
 def _read_access(world):
     from edureg.persons.services import log_full_view

@@ -21,6 +21,7 @@ from edureg.institutions.tests.factories import legal_entity_code
 from edureg.persons import codes
 from edureg.persons.services import log_full_view
 from edureg.persons.tests.factories import PersonFactory
+from tests import cases_programmes, cases_qualifications
 from tests.cases import CASES
 from tests.world import ROLES
 
@@ -99,6 +100,7 @@ API_CASES = [
             update=lambda w, o: {"valid_to": "2030-12-31"}),
     ApiCase(CASE["core.objectchange"], "changes", lookup=_seq, key="seq", list_params={"limit": 1000}),
 ]
+API_CASES += cases_qualifications.api_cases(CASE) + cases_programmes.api_cases(CASE)
 
 # Extra actions tested by their own tests rather than by the matrix.
 ACTIONS_TESTED_ELSEWHERE = {
