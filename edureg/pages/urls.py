@@ -1,6 +1,7 @@
 from django.urls import path
 
 from edureg.pages import views
+from edureg.pages.catalogue import views as catalogue
 
 app_name = "pages"
 
@@ -10,4 +11,8 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("institutions/", views.institution_list, name="institutions"),
     path("institutions/<str:code>/", views.institution_detail, name="institution"),
+    path("programmes/", catalogue.programme_list, name="programmes"),
+    path("programmes/<str:code>/", catalogue.programme_detail, name="programme"),
+    path("qualifications/", catalogue.qualification_list, name="qualifications"),
+    path("qualifications/<str:code>/", catalogue.qualification_detail, name="qualification"),
 ]

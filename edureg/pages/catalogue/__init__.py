@@ -1,0 +1,1 @@
+"""The public catalogue of programmes and qualifications (published rows only)."""
