@@ -2,7 +2,8 @@
 
 PostgreSQL gets `COPY ... FROM STDIN`; other databases get `executemany` of one INSERT. Columns are
 named by the model fields' attnames and given as numpy arrays (dates as datetime64[D] with NaT for
-NULL, codes and texts as object arrays with None for NULL). Change records carry exactly what
+NULL, codes and texts as object arrays with None for NULL, JSON fields as object arrays of Python values
+or of JSON texts). Change records carry exactly what
 `core.audit.registry.record_bulk` would write: the `snapshot()` of each object as after-data, its
 str() as object_repr, one timestamp, and the current audit context (user, job, source).
 """
@@ -81,7 +82,12 @@ class Column:
             text, nat = self._dates()
             return [None if n else t for t, n in zip(text.tolist(), nat.tolist(), strict=True)]
         if kind == "decimal":
-            return np.char.mod("%.2f", np.asarray(v, dtype=float)).tolist()
+            # As many decimals as the field keeps, so the change record shows what the database returns.
+            places = self.field.decimal_places
+            return [None if x is None or x != x else f"{float(x):.{places}f}" for x in np.asarray(v).tolist()]
+        if kind == "json":
+            # JSON text, as Django's JSONField writes it; a str is JSON text already (the change records').
+            return [x if isinstance(x, str) else json.dumps(x) for x in v]
         if isinstance(v, np.ndarray):
             return v.tolist()
         return list(v)
@@ -122,7 +128,9 @@ class Column:
             text, nat = self._dates()
             return np.where(nat, "null", np.char.add(np.char.add('"', text), '"')).tolist()
         if kind == "decimal":
-            return ['"' + x + '"' for x in self._plain()]
+            return ["null" if x is None else '"' + x + '"' for x in self._plain()]
+        if kind == "json":
+            return [x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in v]
         if kind == "datetime":
             return _mapped(v, lambda x: json.dumps(x.isoformat()), "null")
         plain = self._plain()

@@ -3,10 +3,12 @@
     report = build_country(scale="small", seed=1, progress=lambda step, done, total: ...)
 
 Everything is written in one transaction with set-based inserts (COPY on PostgreSQL), with one
-change record per written object under the audit job "synthetic-<seed>". A database that already
-holds institutions is refused unless `reset=True`, which first deletes the register data
-(institutions, branches, persons, enrolments, employments, and memberships pointing at them) and
-the change records of those register rows.
+change record per written object under the audit job "synthetic-<seed>". Besides the institutions,
+people, enrolments and staff, the country holds the qualifications system (committees, standards,
+competences, qualifications) and the programmes register (programmes, versions, modules, events,
+offerings of the current school year); see synthetic/registers.py. A database that already holds
+institutions or qualifications is refused unless `reset=True`, which first deletes the register data
+(all of the above, and memberships pointing at them) and the change records of those register rows.
 """
 
 import base64
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,16 +35,19 @@ from edureg.institutions.models import Branch, Institution, StatusChange
 from edureg.learners.models import Enrolment
 from edureg.pedagogues.models import Employment
 from edureg.persons.models import Person
+from edureg.qualifications.models import Qualification, SectoralCommittee
+from edureg.synthetic import registers
 from edureg.synthetic.bulk import Progress, Writer
 from edureg.synthetic.engine import SCALES, Municipality, Params, generate
 from edureg.synthetic.engine.tables import NAT, Country
 
 # Deleted by a reset, dependants first.
-REGISTER_MODELS: tuple[type[models.Model], ...] = (Enrolment, Employment, StatusChange, Branch, Institution, Person)
+REGISTER_MODELS: tuple[type[models.Model], ...] = (*registers.MODELS, Enrolment, Employment, StatusChange, Branch,
+                                                   Institution, Person)
 
 
 class CountryExists(Exception):
-    """The database already holds institutions and no reset was asked for."""
+    """The database already holds institutions (or qualifications) and no reset was asked for."""
 
 
 class MissingClassifiers(Exception):
@@ -63,7 +69,14 @@ def job_id_for(seed: int) -> str:
 
 
 def has_country() -> bool:
-    return Institution.objects.exists()
+    return Institution.objects.exists() or Qualification.objects.exists() or SectoralCommittee.objects.exists()
+
+
+def current_school_year(today: datetime.date | None = None) -> int:
+    """The school year whose offerings the catalogue shows now (as pages.catalogue does): admissions for
+    September open in summer."""
+    today = today or datetime.date.today()
+    return today.year if today.month >= 8 else today.year - 1
 
 
 # --- reset --------------------------------------------------------------------------------------
@@ -95,11 +108,15 @@ def reset_register(progress: Progress | None = None) -> dict[str, int]:
                 deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
         # The register itself: one DELETE per table (millions of rows; no per-object signals).
         through = Employment.subjects.through
-        tables = [through, *REGISTER_MODELS]
+        tables = [through, *registers.THROUGH, *REGISTER_MODELS]
         content_types = [ContentType.objects.get_for_model(model).pk for model in REGISTER_MODELS]
         total = len(tables) + 1
         say("reset", 0, total)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Programmes and their versions point at each other: check the foreign keys once all rows are
+                # gone (a build earlier in the same transaction may have made them immediate).
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for i, model in enumerate(tables, start=1):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
                 deleted[model._meta.label] = cursor.rowcount
@@ -141,9 +158,11 @@ def _classifier_ids(on: datetime.date) -> tuple[dict[str, dict[str, int]], datet
         earliest = max([earliest, *used])
     if not lookup["municipality"]:
         missing.append("municipality:*")
+    missing += registers.missing(on)
     if missing:
         raise MissingClassifiers(_("These classifier codes are missing (run `edureg load_classifiers`): %(codes)s")
                                  % {"codes": ", ".join(missing)})
+    lookup.update(registers.lookups(on))
     return lookup, earliest
 
 
@@ -190,18 +209,21 @@ def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
     timer = _Timer(report)
     params = Params(scale=SCALES[scale], seed=seed)
     lookup, earliest = _classifier_ids(params.reference_date)
-    params = Params(scale=SCALES[scale], seed=seed, earliest=earliest)
+    params = Params(scale=SCALES[scale], seed=seed, earliest=earliest,
+                    offering_year=max(params.last_year, current_school_year()))
     started = time.perf_counter()
     with audit_context(source="command", job_id=report.job_id):
         if has_country() and not reset:
-            raise CountryExists(_("The database already holds %(n)d institutions; use --reset to replace them.")
-                                % {"n": Institution.objects.count()})
+            raise CountryExists(_("The database already holds %(n)d institutions and %(q)d qualifications; use "
+                                  "--reset to replace them.")
+                                % {"n": Institution.objects.count(), "q": Qualification.objects.count()})
         munis = municipalities_from_classifier(params.reference_date)
         muni_ids = lookup["municipality"]
         with timer.step("generate"):
-            say("generate", 0, 4)
-            steps = iter(range(1, 5))
-            country = generate(params, munis, progress=lambda step: say("generate", next(steps), 4))
+            say("generate", 0, 6)
+            steps = iter(range(1, 7))
+            country = generate(params, munis, progress=lambda step: say("generate", next(steps), 6),
+                               sectors=registers.sectors(params.reference_date), kinds=registers.kinds())
         block_started, inner_before = time.perf_counter(), sum(report.seconds.values())
         with transaction.atomic():
             if reset:
@@ -218,6 +240,54 @@ def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
             say("feed positions", 0, 1)
             assign_positions()
             say("feed positions", 1, 1)
+    report.counts["change records"] = ObjectChange.objects.filter(job_id=report.job_id).count()
+    report.seconds["total"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+def add_registers(*, seed: int = 1, progress: Progress | None = None) -> BuildReport:
+    """Add the qualifications system and the programmes register to a country built before they existed
+    (its institutions, branches and pedagogues are read from the database). Deterministic for the seed and
+    the country. Raises CountryExists when the database has registers already."""
+    from edureg.synthetic.engine import NATIONAL, PREFIXES, PROGRAMME_TARGETS, KindSpec
+    from edureg.synthetic.engine.programmes import build_programmes
+    from edureg.synthetic.engine.qualifications import build_qualification_system
+    from edureg.synthetic.engine.tables import stream
+
+    say = progress or (lambda step, done, total: None)
+    report = BuildReport(scale="existing", seed=seed, job_id=job_id_for(seed))
+    timer = _Timer(report)
+    params = Params(scale=SCALES["small"], seed=seed)
+    on = params.reference_date
+    lookup, earliest = _classifier_ids(on)
+    started = time.perf_counter()
+    with audit_context(source="command", job_id=report.job_id):
+        if registers.has_registers():
+            raise CountryExists(_("The database already holds qualifications or programmes."))
+        with timer.step("generate"):
+            say("generate", 0, 2)
+            codes = [m.code for m in municipalities_from_classifier(on)]
+            country, ids, pool = registers.existing_country(on, codes)
+            vet = country.institutions.category == "vet"
+            country.qualifications = build_qualification_system(
+                stream(seed, "qualifications"), registers.sectors(on), pool,
+                sorted(country.institutions.name[vet].tolist()), on, earliest)
+            say("generate", 1, 2)
+            # Programmes in proportion to the VET schools there are (the national targets for the national 65);
+            # a small country gets five times its share, as Scale.programmes gives the small scale.
+            share = max(1, int(vet.sum())) / NATIONAL["vet_schools"]
+            share = min(1.0, share * 5 if share < 0.2 else share)
+            targets = {k: max(1, round(NATIONAL[k] * share)) for k in PROGRAMME_TARGETS}
+            kinds = registers.kinds() or {code: KindSpec(code, prefix) for code, prefix in PREFIXES.items()}
+            country.programmes = build_programmes(
+                stream(seed, "programmes"), country.institutions, country.branches, codes, country.qualifications,
+                kinds, targets, on, max(params.last_year, current_school_year()))
+            say("generate", 2, 2)
+        with transaction.atomic():
+            writer = Writer(job_time=timezone.now(), progress=say)
+            registers.write(writer, timer, report.counts, country, ids, lookup, lookup["municipality"])
+        with timer.step("feed positions"):
+            assign_positions()
     report.counts["change records"] = ObjectChange.objects.filter(job_id=report.job_id).count()
     report.seconds["total"] = round(time.perf_counter() - started, 2)
     return report
@@ -286,6 +356,8 @@ def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, 
         }, repr_=lambda a, b: (full_name[en.person[a:b]] + " @ " + inst.name[en.institution[a:b]] + " "
                                + year[a:b]).tolist())
 
+    ids = {"institutions": inst_ids, "branches": branch_ids, "persons": person_ids}
+
     with timer.step("employments"):
         n = len(em)
         employment_ids = writer.reserve_ids(Employment, n)
@@ -305,9 +377,10 @@ def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, 
         counts["employment subjects"] = writer.write("employment subjects", through, {
             "employment_id": employment_ids[sub.employment], "classifieritem_id": subject_ids,
         })
+    registers.write(writer, timer, counts, country, ids, lookup, muni_ids)
     if connection.vendor == "postgresql":
         with timer.step("analyze"), connection.cursor() as cursor:
-            for model in (Institution, Branch, Person, Enrolment, Employment, ObjectChange):
+            for model in (Institution, Branch, Person, Enrolment, Employment, *registers.MODELS, ObjectChange):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -334,6 +407,7 @@ DEMO_USERS = (
     ("demo_admin", "agency_admin", "national"),
     ("demo_municipality", "municipality_officer", "municipality"),
     ("demo_school", "institution_officer", "institution"),
+    ("demo_vet_school", "institution_officer", "vet_institution"),  # a programme provider
     ("demo_expert", "expert", ""),
     ("demo_applicant", "applicant", "person"),
     ("demo_public", "public", ""),
@@ -359,6 +433,15 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
                        or schools.filter(type__code__startswith="31").order_by("code").first())
         if institution is None:
             raise ValueError(_("The synthetic country has no school with learners in Vilnius."))
+        return {"institution": institution}, institution.name
+    if kind == "vet_institution":
+        # The VET school of Vilnius with the most registered programmes (any VET school if none has).
+        schools = (Institution.objects.filter(type__extra__category="vet")
+                   .annotate(registered=Count("programmes", filter=Q(programmes__status="registered")))
+                   .order_by("-registered", "code"))
+        institution = (schools.filter(municipality__code=DEMO_MUNICIPALITY).first() or schools.first())
+        if institution is None:
+            raise ValueError(_("The synthetic country has no VET school."))
         return {"institution": institution}, institution.name
     if kind == "person":
         # A learner aged 15 or 16 today, in general education now.

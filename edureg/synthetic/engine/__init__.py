@@ -1,13 +1,14 @@
 """The synthetic Lithuania: a pure, deterministic generator (numpy, Faker's vocabulary, no Django).
 
-    country = generate(Params(scale=SCALES["small"], seed=1), municipalities)
+    country = generate(Params(scale=SCALES["small"], seed=1), municipalities, sectors=sectors, kinds=kinds)
 
-The same parameters and municipalities give the same country. The loader
-(edureg.synthetic.services.build_country) writes it to the database.
+The same parameters and inputs give the same country. With the economic sectors (and optionally the
+programme kinds) it also holds the qualifications system and the programmes register; without them
+those are None. The loader (edureg.synthetic.services.build_country) writes it to the database.
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,17 +18,24 @@ from edureg.synthetic.engine.gazetteer import place_for
 from edureg.synthetic.engine.institutions import build_branches, build_institutions
 from edureg.synthetic.engine.learners import PersonPool, Simulation
 from edureg.synthetic.engine.names import person_names
+from edureg.synthetic.engine.programmes import PREFIXES, KindSpec, build_programmes
+from edureg.synthetic.engine.qualifications import Sector, build_qualification_system
 from edureg.synthetic.engine.staff import build_staff
 from edureg.synthetic.engine.tables import Country, Municipality, Persons, day, stream
 
-__all__ = ["NATIONAL", "SCALES", "Country", "Municipality", "Params", "Scale", "generate"]
+__all__ = ["NATIONAL", "PREFIXES", "PROGRAMME_TARGETS", "SCALES", "Country", "KindSpec", "Municipality", "Params",
+           "Scale", "Sector", "generate"]
 
 # The national figures; other scales multiply them.
 NATIONAL = {
     "general_schools": 1000, "vet_schools": 65, "colleges": 20, "branches": 1200, "training_providers": 100,
     "non_formal_children": 80, "non_formal_adult": 10,
     "general_learners": 275_000, "vet_learners": 45_000, "college_learners": 30_000, "pedagogues": 27_000,
+    "vet_programmes": 800, "cpd_programmes": 300, "non_formal_programmes": 200,
 }
+# Registers scaled by Scale.programmes rather than by the population factor (the qualifications system,
+# about 120 qualifications, is national and the same at every scale).
+PROGRAMME_TARGETS = ("vet_programmes", "cpd_programmes", "non_formal_programmes")
 MINIMUM = {"general_schools": 2, "vet_schools": 1, "colleges": 1, "training_providers": 1, "non_formal_children": 1,
            "non_formal_adult": 1}
 
@@ -37,15 +45,19 @@ class Scale:
     name: str
     factor: float
     municipality_limit: int | None = None  # only the most populous municipalities (tests)
+    programmes: float | None = None  # factor of the programme registers (default: `factor`)
 
     def targets(self) -> dict[str, int]:
-        return {k: max(MINIMUM.get(k, 1), round(v * self.factor)) for k, v in NATIONAL.items()}
+        factor = dict.fromkeys(PROGRAMME_TARGETS, self.programmes if self.programmes is not None else self.factor)
+        return {k: max(MINIMUM.get(k, 1), round(v * factor.get(k, self.factor))) for k, v in NATIONAL.items()}
 
 
 SCALES = {
     "national": Scale("national", 1.0),
-    "small": Scale("small", 0.05),  # all 60 municipalities and libraries, 1/20 of the people and schools
-    "tiny": Scale("tiny", 0.006, municipality_limit=2),  # for tests: two municipalities, ~2,000 learners
+    # All 60 municipalities and libraries, 1/20 of the people and schools; a quarter of the programmes, so
+    # its three VET schools offer about 65 programmes each (a large Lithuanian VET centre has as many).
+    "small": Scale("small", 0.05, programmes=0.25),
+    "tiny": Scale("tiny", 0.006, municipality_limit=2, programmes=0.05),  # for tests: two municipalities
 }
 
 
@@ -57,6 +69,7 @@ class Params:
     last_year: int = 2025
     as_of: datetime.date | None = None  # the day the data describe; default 31 January after the last year
     earliest: datetime.date = datetime.date(2000, 1, 1)  # no register date before (classifier validity)
+    offering_year: int | None = None  # the school year of the offerings; default the last year
 
     @property
     def reference_date(self) -> datetime.date:
@@ -64,8 +77,11 @@ class Params:
 
 
 def generate(params: Params, municipalities: Sequence[Municipality],
-             progress: Callable[[str], None] | None = None) -> Country:
-    """The whole country. `progress(step)` is told when each step starts."""
+             progress: Callable[[str], None] | None = None, *, sectors: Sequence[Sector] | None = None,
+             kinds: Mapping[str, KindSpec] | None = None) -> Country:
+    """The whole country. `progress(step)` is told when each step starts. `sectors`: the economic_sector
+    classifier (committees and standards need it); `kinds`: what each programme kind allows (forms, target
+    groups, state code prefix), by default no restriction and the shipped prefixes."""
     say = progress or (lambda step: None)
     munis = sorted(municipalities, key=lambda m: m.code)
     if params.scale.municipality_limit:
@@ -105,10 +121,32 @@ def generate(params: Params, municipalities: Sequence[Municipality],
 
     say("persons")
     persons = _persons(stream(params.seed, "persons"), pool, as_of)
-    return Country(seed=params.seed, scale=params.scale.name, first_year=params.first_year,
-                   last_year=params.last_year, as_of=as_of, municipalities=munis, institutions=institutions,
-                   branches=branches, persons=persons, enrolments=enrolments, employments=employments,
-                   employment_subjects=subjects, notes={"rates": simulation.stats})
+    country = Country(seed=params.seed, scale=params.scale.name, first_year=params.first_year,
+                      last_year=params.last_year, as_of=as_of, municipalities=munis, institutions=institutions,
+                      branches=branches, persons=persons, enrolments=enrolments, employments=employments,
+                      employment_subjects=subjects, notes={"rates": simulation.stats})
+    if sectors:
+        say("qualifications")
+        country.qualifications = _qualification_system(params, country, sectors)
+        say("programmes")
+        kinds = kinds or {code: KindSpec(code, prefix) for code, prefix in PREFIXES.items()}
+        country.programmes = build_programmes(
+            stream(params.seed, "programmes"), institutions, branches, [m.code for m in munis],
+            country.qualifications, kinds, targets, as_of, params.offering_year or params.last_year)
+    return country
+
+
+def _qualification_system(params: Params, country: Country, sectors: Sequence[Sector]):
+    """Committee members are pedagogues aged 30 to 64 (VET teachers, most of them)."""
+    ps, inst, em = country.persons, country.institutions, country.employments
+    age = (day(country.as_of) - ps.birth_date).astype(np.int64) / 365.25
+    adult = (ps.role == "pedagogue") & (age >= 30) & (age < 65)
+    at_vet = np.zeros(len(ps), dtype=bool)
+    at_vet[em.person[inst.category[em.institution] == "vet"]] = True
+    pool = np.r_[np.flatnonzero(adult & at_vet), np.flatnonzero(adult & ~at_vet)[:2000]]
+    schools = sorted(inst.name[inst.category == "vet"].tolist())
+    return build_qualification_system(stream(params.seed, "qualifications"), list(sectors), pool, schools,
+                                      country.as_of, params.earliest)
 
 
 def _persons(rng: np.random.Generator, pool: PersonPool, as_of: datetime.date) -> Persons:

@@ -6,6 +6,7 @@ them into database ids. Dates are numpy datetime64[D]; a missing date is NaT, a 
 
 import datetime
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -130,11 +131,17 @@ class Country:
     employments: Employments
     employment_subjects: EmploymentSubjects
     notes: dict = field(default_factory=dict)
+    qualifications: Any = None  # qualifications.QualificationSystem, when sectors were given
+    programmes: Any = None  # programmes.ProgrammeRegister, likewise
 
     def counts(self) -> dict[str, int]:
-        return {"municipalities": len(self.municipalities), "institutions": len(self.institutions),
-                "branches": len(self.branches), "persons": len(self.persons), "enrolments": len(self.enrolments),
-                "employments": len(self.employments), "employment subjects": len(self.employment_subjects)}
+        counts = {"municipalities": len(self.municipalities), "institutions": len(self.institutions),
+                  "branches": len(self.branches), "persons": len(self.persons), "enrolments": len(self.enrolments),
+                  "employments": len(self.employments), "employment subjects": len(self.employment_subjects)}
+        for register in (self.qualifications, self.programmes):
+            if register is not None:
+                counts.update(register.counts())
+        return counts
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

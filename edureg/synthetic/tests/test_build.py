@@ -14,14 +14,25 @@ from edureg.learners.models import Enrolment
 from edureg.learners.services import _check_overlap
 from edureg.pedagogues.models import Employment
 from edureg.persons.models import Person
+from edureg.programmes.models import Module, Programme
+from edureg.qualifications.models import Qualification
+from edureg.synthetic import registers
 from edureg.synthetic.engine import SCALES, Params, generate
-from edureg.synthetic.services import CountryExists, MissingClassifiers, build_country, municipalities_from_classifier
+from edureg.synthetic.services import (
+    CountryExists,
+    MissingClassifiers,
+    build_country,
+    municipalities_from_classifier,
+)
 
-MODELS = (Institution, StatusChange, Branch, Person, Enrolment, Employment)
+MODELS = (Institution, StatusChange, Branch, Person, Enrolment, Employment, *registers.MODELS)
+MANY_TO_MANY = {Employment: "subjects", Qualification: "competences", Module: "competences"}
 
 
 def _engine_counts(seed: int) -> dict:
-    country = generate(Params(scale=SCALES["tiny"], seed=seed), municipalities_from_classifier())
+    params = Params(scale=SCALES["tiny"], seed=seed)
+    country = generate(params, municipalities_from_classifier(), sectors=registers.sectors(params.reference_date),
+                       kinds=registers.kinds())
     return country.counts()
 
 
@@ -37,6 +48,9 @@ def test_tiny_country_is_written_with_its_change_records(classifiers):
     assert Employment.subjects.through.objects.count() == expected["employment subjects"] > 50
     assert StatusChange.objects.count() == expected["institutions"]
     assert set(Institution.objects.values_list("municipality__code", flat=True)) == {"LT-57", "LT-15"}
+    assert Qualification.objects.count() == expected["qualifications"] == 120
+    assert Programme.objects.count() == expected["programmes"] > 50
+    assert Module.objects.count() == expected["modules"] > 300
 
     # One change record per written object, under the job of the seed, in the change feed.
     changes = ObjectChange.objects.filter(job_id="synthetic-5")
@@ -45,8 +59,8 @@ def test_tiny_country_is_written_with_its_change_records(classifiers):
     assert not changes.filter(seq__isnull=True).exists()
     for model in MODELS:
         qs = model.objects.order_by("?")[:40]
-        if model is Employment:
-            qs = qs.prefetch_related("subjects")
+        if model in MANY_TO_MANY:
+            qs = qs.prefetch_related(MANY_TO_MANY[model])
         ct = ContentType.objects.get_for_model(model)
         for obj in qs:
             change = changes.get(content_type=ct, object_id=str(obj.pk))

@@ -58,6 +58,11 @@ def test_demo_builds_the_country_creates_users_and_prints_logins(db):
     assert 15 <= age < 17
     assert applicant.enrolments.filter(end_date__isnull=True, kind="general").exists()
     assert User.objects.get(username="demo_admin").is_staff
+    # A provider of programmes: a VET school with registered programmes and offerings.
+    vet = Membership.objects.get(user=User.objects.get(username="demo_vet_school")).institution
+    assert vet.type.extra["category"] == "vet"
+    assert vet.programmes.filter(status="registered").exists() and vet.offerings.exists()
+    assert "offerings" in output and "qualifications" in output
 
 
 def test_second_run_keeps_the_country_and_the_same_users(db):

@@ -261,12 +261,15 @@ DIGEST = """
 import hashlib, sys
 sys.path.insert(0, {root!r})
 from edureg.synthetic.tests.test_engine import municipalities
+from edureg.synthetic.tests.test_engine_registers import kind_specs, sectors
 from edureg.synthetic.engine import SCALES, Params, generate
-c = generate(Params(scale=SCALES["tiny"], seed=11), municipalities())
+c = generate(Params(scale=SCALES["tiny"], seed=11), municipalities(), sectors=sectors(), kinds=kind_specs())
 h = hashlib.sha256()
-for t in (c.institutions, c.branches, c.persons, c.enrolments, c.employments, c.employment_subjects):
+tables = [c.institutions, c.branches, c.persons, c.enrolments, c.employments, c.employment_subjects]
+tables += [t for r in (c.qualifications, c.programmes) for t in vars(r).values() if hasattr(t, "__dataclass_fields__")]
+for t in tables:
     for f in t.__dataclass_fields__:
-        h.update(repr(getattr(t, f).astype(str).tolist()).encode())
+        h.update(repr(getattr(t, f).tolist()).encode())
 print(h.hexdigest())
 """
 

@@ -3,8 +3,11 @@
     edureg demo [--no-serve] [--scale small|national] [--seed N] [--reset] [--port 8000]
 
 Migrates the database, loads the classifiers, builds the synthetic country (unless the database
-already has one), creates one demo user per role, prints their logins and serves the site.
+already has one; a country built before the qualifications and programmes registers existed gets them
+added), creates one demo user per role, prints their logins and serves the site.
 """
+
+from functools import partial
 
 from django.conf import settings
 from django.core.management import call_command
@@ -12,7 +15,15 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from edureg.synthetic.engine import SCALES
-from edureg.synthetic.services import CountryExists, MissingClassifiers, build_country, ensure_demo_users, has_country
+from edureg.synthetic.registers import has_registers
+from edureg.synthetic.services import (
+    CountryExists,
+    MissingClassifiers,
+    add_registers,
+    build_country,
+    ensure_demo_users,
+    has_country,
+)
 
 STEP_ONLY = {"generate", "reset", "feed positions"}  # progress in steps, not rows
 
@@ -86,12 +97,19 @@ class Command(BaseCommand):
         call_command("load_classifiers", verbosity=0)
         out.write("   loaded")
         out.write(self.style.MIGRATE_HEADING(f"3. Synthetic country (scale {scale}, seed {seed})"))
+        build = None
         if has_country() and not reset:
             out.write("   The database already holds a country: kept (use --reset to build a new one).")
+            if not has_registers():
+                # A country built before the qualifications and programmes existed: add them to it.
+                out.write("   Adding the qualifications system and the programmes register to it.")
+                build = partial(add_registers, seed=seed)
         else:
+            build = partial(build_country, scale=scale, seed=seed, reset=reset)
+        if build is not None:
             progress = TqdmProgress(_Stream(out))
             try:
-                report = build_country(scale=scale, seed=seed, reset=reset, progress=progress)
+                report = build(progress=progress)
             except (CountryExists, MissingClassifiers) as exc:
                 raise CommandError(str(exc)) from exc
             finally:
