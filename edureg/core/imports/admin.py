@@ -69,6 +69,7 @@ class ImportExportMixin:
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name=self._url_name("import")),
+            path("import/template.xlsx", wrap(self.import_template_view), name=self._url_name("import_template")),
             path("import/<str:token>/", wrap(self.import_job_view), name=self._url_name("import_job")),
             path("import/<str:token>/errors.csv", wrap(self.import_errors_view),
                  name=self._url_name("import_errors")),
@@ -123,8 +124,18 @@ class ImportExportMixin:
         importer = self.get_importer_class()
         context = self._context(
             request, _("Import %(what)s") % {"what": self.opts.verbose_name_plural}, form=form,
-            columns=importer.importable_columns(), max_bytes=max_upload_bytes())
+            columns=importer.importable_columns(), sheets=getattr(importer, "sheets", ()),
+            max_bytes=max_upload_bytes(), template_url=reverse(f"admin:{self._url_name('import_template')}"))
         return TemplateResponse(request, "admin/imports/import.html", context)
+
+    def import_template_view(self, request):
+        """An empty file with the columns' headers (a workbook with every sheet for workbook imports)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        importer = self.get_importer_class()(actor=request.user)
+        response = HttpResponse(importer.template_xlsx(), content_type=export.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{importer.name}-template.xlsx"'
+        return response
 
     def import_job_view(self, request, token):
         if not self.has_import_permission(request):
@@ -152,6 +163,7 @@ class ImportExportMixin:
         context = self._context(
             request, _("Import %(what)s") % {"what": self.opts.verbose_name_plural}, job=job, meta=job.meta,
             state=state, report=report, errors=errors[:ERRORS_SHOWN], more_errors=max(0, len(errors) - ERRORS_SHOWN),
+            notes=report.notes[:ERRORS_SHOWN] if report else [], by_sheet=any(e.sheet for e in errors),
             running=state.get("status") in ("new", "queued", "running"),
             percent=int(100 * state.get("done", 0) / state["total"]) if state.get("total") else 0,
             errors_url=reverse(f"admin:{self._url_name('import_errors')}", args=[token]))
@@ -165,8 +177,14 @@ class ImportExportMixin:
         response["Content-Disposition"] = f'attachment; filename="errors-{token[:8]}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
+        errors = report.errors if report else []
+        if any(e.sheet for e in errors):  # a workbook read sheet by sheet
+            writer.writerow([_("Sheet"), _("Row"), _("Column"), _("Message")])
+            for error in errors:
+                writer.writerow([error.sheet, error.row or "", error.column, error.message])
+            return response
         writer.writerow([_("Row"), _("Column"), _("Message")])
-        for error in report.errors if report else []:
+        for error in errors:
             writer.writerow([error.row or "", error.column, error.message])
         return response
 

@@ -73,6 +73,7 @@ class Row:
     before: dict | None = None  # snapshot of the existing record, for updates
     action: str = ""
     refs: dict[str, Any] = field(default_factory=dict)  # what the importer resolved for this row
+    sheet: str = ""  # the sheet's name (Sheet.name) in workbooks read sheet by sheet
 
     @property
     def ok(self) -> bool:
@@ -174,6 +175,25 @@ class Importer:
         """{column name: value} for one record."""
         return {c.name: getattr(obj, c.name, "") for c in self.columns}
 
+    def template_xlsx(self) -> bytes:
+        """An empty XLSX file with the import columns' headers (in the active language), required ones bold."""
+        import io
+
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = (self.name or "data")[:31]
+        columns = self.importable_columns()
+        sheet.append([c.label() for c in columns])
+        for i, column in enumerate(columns, start=1):
+            if column.required:
+                sheet.cell(row=1, column=i).font = Font(bold=True)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
     # The run ----------------------------------------------------------------------------------------
 
     @classmethod
@@ -204,9 +224,13 @@ class Importer:
         finally:
             if gc_enabled:
                 gc.enable()
-        report.errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+        report.errors.sort(key=self.error_order)
         report.seconds = round(time.monotonic() - started, 3)
         return report
+
+    def error_order(self, error: RowError):
+        """Errors of the file first, then by row."""
+        return (error.row is not None, error.row or 0)
 
     def _run(self, source, report: ImportReport) -> None:
         self.progress("read", 0, 0)
@@ -251,14 +275,15 @@ class Importer:
             raise ImportFileError(_("You may not import %(what)s.") % {
                 "what": self.model._meta.verbose_name_plural})
 
-    def parse(self, table: Table, positions: dict[str, int]) -> list[Row]:
-        by_name = {c.name: c for c in self.columns}
+    def parse(self, table: Table, positions: dict[str, int], columns: tuple[Column, ...] | None = None,
+              sheet: str = "") -> list[Row]:
+        by_name = {c.name: c for c in (self.columns if columns is None else columns)}
         wanted = [(name, i, by_name[name]) for name, i in positions.items() if not by_name[name].export_only]
         width = len(table.header)
         rows = []
         total = len(table.rows)
         for n, (number, cells) in enumerate(table.rows, start=1):
-            row = Row(number)
+            row = Row(number, sheet=sheet)
             if len(cells) > width and any(str(c).strip() for c in cells[width:]):
                 row.error("", _("The row has %(n)d cells but the header has %(m)d columns.") % {
                     "n": len(cells), "m": width})

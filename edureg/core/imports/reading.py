@@ -146,36 +146,63 @@ def _cell(value):
     return value if isinstance(value, datetime.date) else str(value)
 
 
-def read_xlsx(data: bytes) -> Table:
+def _open_workbook(data: bytes):
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise ImportFileError(_("The file looks like an Excel workbook but cannot be opened. Save it again as "
                                 "XLSX or CSV.")) from None
+
+
+def _sheet_table(sheet) -> Table | None:
+    """A worksheet as a table; None when the sheet is empty."""
+    header = None
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell(v) for v in values]
+        if _blank(cells):
+            continue
+        if header is None:
+            header = [str(c).strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            continue
+        rows.append((number, cells))
+    return None if header is None else Table(header=header, rows=rows, format="xlsx")
+
+
+def read_xlsx(data: bytes) -> Table:
+    workbook = _open_workbook(data)
     try:
-        sheet = workbook.worksheets[0]
-        header = None
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell(v) for v in values]
-            if _blank(cells):
-                continue
-            if header is None:
-                header = [str(c).strip() for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            rows.append((number, cells))
+        table = _sheet_table(workbook.worksheets[0])
     finally:
         workbook.close()
-    if header is None:
+    if table is None:
         raise ImportFileError(_("The file is empty."))
-    return Table(header=header, rows=rows, format="xlsx")
+    return table
+
+
+def read_workbook(source, *, limit: int | None = None) -> dict[str, Table | None]:
+    """Every sheet of an XLSX workbook by its title (None for an empty sheet), for imports that read
+    several related tables (e.g. programmes and their modules). A CSV file is refused: it holds one table."""
+    data, name = read_bytes(source, limit)
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if data.startswith(XLS_MAGIC) or name.lower().endswith(".xls"):
+        raise ImportFileError(_("Old Excel files (.xls) cannot be imported: save the file as XLSX."))
+    if not data.startswith(XLSX_MAGIC):
+        raise ImportFileError(_("This import needs an XLSX workbook with several sheets; a CSV file holds only "
+                                "one table."))
+    workbook = _open_workbook(data)
+    try:
+        return {sheet.title: _sheet_table(sheet) for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
 
 
 def read_table(source, *, limit: int | None = None) -> Table:

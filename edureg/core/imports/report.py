@@ -11,14 +11,25 @@ class RowError:
     row: int | None  # the row number as a spreadsheet shows it (header = 1); None: the file as a whole
     column: str  # the column's header as written in the file ("" when the error is about the whole row)
     message: str
+    sheet: str = ""  # the sheet's title as written, for workbooks read sheet by sheet ("" otherwise)
 
     def __str__(self):
+        if self.sheet:
+            return self._in_sheet()
         if self.row is None:
             return self.message
         if self.column:
             return _("row %(row)d, %(column)s: %(message)s") % {"row": self.row, "column": self.column,
                                                                  "message": self.message}
         return _("row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+
+    def _in_sheet(self) -> str:
+        values = {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        if self.row is None:
+            return _("sheet %(sheet)s: %(message)s") % values
+        if self.column:
+            return _("%(sheet)s row %(row)d, %(column)s: %(message)s") % values
+        return _("%(sheet)s row %(row)d: %(message)s") % values
 
 
 @dataclass
@@ -33,6 +44,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # What the run did or would do, for the reader (e.g. the programmes a workbook creates); not errors.
+    notes: list[RowError] = field(default_factory=list)
     written: bool = False  # the changes were committed
     seconds: float = 0.0
 
@@ -42,7 +55,7 @@ class ImportReport:
 
     @property
     def bad_rows(self) -> int:
-        return len({e.row for e in self.errors if e.row is not None})
+        return len({(e.sheet, e.row) for e in self.errors if e.row is not None})
 
     @property
     def ok(self) -> bool:
@@ -80,10 +93,12 @@ class ImportReport:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["errors"] = [asdict(e) for e in self.errors]
+        data["notes"] = [asdict(e) for e in self.notes]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "ImportReport":
         data = dict(data)
         errors = [RowError(**e) for e in data.pop("errors", [])]
-        return cls(**data, errors=errors)
+        notes = [RowError(**e) for e in data.pop("notes", [])]
+        return cls(**data, errors=errors, notes=notes)

@@ -42,7 +42,8 @@ class TqdmProgress:
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or XLSX file into a register: institutions, persons, enrolments or employments."
+    help = ("Import a CSV or XLSX file into a register: institutions, persons, enrolments or employments; "
+            "programmes (with their modules) from an XLSX workbook.")
 
     def add_arguments(self, parser):
         parser.add_argument("register", choices=sorted(importers()), help="which register the file is for")
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                                 skip_bad_rows=skip_bad_rows, progress=progress)
         finally:
             progress.close()
+        for note in report.notes:
+            self.stdout.write(str(note))
         for error in report.errors:
             self.stdout.write(str(error))
         self.stdout.write(f"{report.summary()} (job {report.job_id}, {report.seconds:.1f} s)")
