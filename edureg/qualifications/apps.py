@@ -6,3 +6,6 @@ class QualificationsConfig(AppConfig):
     name = "edureg.qualifications"
     label = "qualifications"
     verbose_name = _("Qualifications and professional standards")
+
+    def ready(self):
+        from edureg.qualifications import signals  # noqa: F401

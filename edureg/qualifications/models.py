@@ -19,7 +19,15 @@ from edureg.qualifications.choices import (
     QualificationType,
     StandardStatus,
 )
-from edureg.qualifications.querysets import CommitteeMemberQuerySet, PublicRegisterQuerySet
+from edureg.qualifications.querysets import (
+    CommitteeMemberQuerySet,
+    CommitteeQuerySet,
+    CompetenceQuerySet,
+    DecisionQuerySet,
+    MeetingQuerySet,
+    QualificationQuerySet,
+    StandardQuerySet,
+)
 
 code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9._-]{1,39}$",
                                 _("Use capital letters, digits, dots, dashes or underscores."))
@@ -44,7 +52,7 @@ class SectoralCommittee(BilingualNameMixin, models.Model):
     established_on = models.DateField(_("established on"), default=datetime.date.today)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sectoral professional committee")
@@ -89,6 +97,10 @@ class CommitteeMember(models.Model):
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
 
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
 
 @audited
 class CommitteeMeeting(models.Model):
@@ -99,7 +111,7 @@ class CommitteeMeeting(models.Model):
     place = models.CharField(_("place"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee meeting")
@@ -109,6 +121,17 @@ class CommitteeMeeting(models.Model):
 
     def __str__(self):
         return f"{self.committee} {self.date:%Y-%m-%d} Nr. {self.number}"
+
+    def clean(self):
+        if not self.committee_id or not self.date:
+            return
+        committee = self.committee
+        if self.date < committee.established_on:
+            raise ValidationError({"date": _("The committee was established only on %(date)s.")
+                                   % {"date": committee.established_on.isoformat()}})
+        if committee.dissolved_on and self.date > committee.dissolved_on:
+            raise ValidationError({"date": _("The committee was dissolved on %(date)s.")
+                                   % {"date": committee.dissolved_on.isoformat()}})
 
 
 @audited
@@ -128,11 +151,13 @@ class ProfessionalStandard(BilingualNameMixin, models.Model):
     status = models.CharField(_("status"), max_length=16, choices=StandardStatus.choices,
                               default=StandardStatus.DRAFT)
     status_since = models.DateField(_("status since"), default=datetime.date.today)
+    # Why the standard was returned, rejected or withdrawn (the committee's reasons or the agency's).
+    status_reason = models.TextField(_("reasons of the status"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = StandardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("professional standard")
@@ -149,6 +174,8 @@ class ProfessionalStandard(BilingualNameMixin, models.Model):
 
     def clean(self):
         errors = check_classifier(self.sector if self.sector_id else None, "economic_sector", "sector")
+        if self.committee_id and self.sector_id and self.committee.sector_id != self.sector_id:
+            errors["committee"] = _("The committee of another economic sector cannot review this standard.")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = _("The end of validity cannot be before its start.")
         if errors:
@@ -168,7 +195,7 @@ class Competence(BilingualNameMixin, models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     ltks_level = ltks_level_field(null=True)
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = CompetenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("competence")
@@ -210,7 +237,7 @@ class Qualification(BilingualNameMixin, models.Model):
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = QualificationQuerySet.as_manager()
     defer_in_joins = ("search_text", "description_lt", "description_en", "entry_requirements_lt",
                       "entry_requirements_en")
 
@@ -255,7 +282,7 @@ class CommitteeDecision(models.Model):
     reasons = models.TextField(_("reasons"), blank=True,
                                help_text=_("Required when the decision returns or rejects."))
 
-    objects = PublicRegisterQuerySet.as_manager()
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee decision")
