@@ -178,6 +178,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "edureg.core.api.schema.add_guide"],
+    # Several registers have a "status" or "type": name each set of choices after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "InstitutionStatusEnum": "edureg.institutions.choices.InstitutionStatus",
+        "StandardStatusEnum": "edureg.qualifications.choices.StandardStatus",
+        "QualificationTypeEnum": "edureg.qualifications.choices.QualificationType",
+        "VersionStatusEnum": "edureg.programmes.choices.VersionStatus",
+        "ModuleTypeEnum": "edureg.programmes.choices.ModuleType",
+        "LearningFormEnum": "edureg.programmes.choices.LearningForm",
+    },
 }
 
 TASKS = {

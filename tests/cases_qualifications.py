@@ -169,3 +169,19 @@ QUERY_MAKERS = {
     "committee-decisions": (_decisions, "page_size", PUBLIC_AND_AGENCY),
     "committee-members": (_members, "page_size", ("agency_admin",)),
 }
+
+# Extra API actions covered by their own tests (tests/test_api_matrix.py reads this).
+ACTIONS_TESTED_ELSEWHERE = {
+    ("qualifications", "elm"): "edureg/qualifications/tests/test_api.py (read-only Europass export)",
+}
+
+
+def browsable_details(world) -> dict:
+    """prefix -> a record's URL key, for tests/test_api_browsable.py (every page renders in a browser)."""
+    decision = CommitteeDecisionFactory()
+    member = CommitteeMemberFactory(committee=decision.meeting.committee)
+    qualification = QualificationFactory(competences=[CompetenceFactory(standard=decision.standard)])
+    return {"qualifications": qualification.code, "professional-standards": decision.standard.pk,
+            "competences": qualification.competences.first().code,
+            "sectoral-committees": decision.meeting.committee.code, "committee-meetings": decision.meeting.pk,
+            "committee-decisions": decision.pk, "committee-members": member.pk}

@@ -106,6 +106,8 @@ API_CASES += cases_qualifications.api_cases(CASE) + cases_programmes.api_cases(C
 ACTIONS_TESTED_ELSEWHERE = {
     ("persons", "lookup"): "tests/test_api_persons.py (lookup by personal code in the body)",
 }
+ACTIONS_TESTED_ELSEWHERE.update(cases_qualifications.ACTIONS_TESTED_ELSEWHERE)
+ACTIONS_TESTED_ELSEWHERE.update(cases_programmes.ACTIONS_TESTED_ELSEWHERE)
 # Endpoints of /api/v1/ outside the router, and the test module that covers each.
 OTHER_ENDPOINTS = {
     "auth/token/": "tests/test_api_token.py",

@@ -42,7 +42,7 @@ def test_institution_search_from_home_and_list(browser_page, world):
     page = browser_page
     visit(page, "/")
     page.get_by_label("Pavadinimas arba kodas").fill("gimnazija")
-    follow(page, page.locator("main").get_by_role("button", name="Ieškoti"))
+    follow(page, page.locator("main").get_by_role("button", name="Ieškoti", exact=True))
     names = page.locator("main table tbody tr td:first-child a")
     assert names.all_inner_texts() == ["A1 gimnazija", "A2 progimnazija", "B1 gimnazija"]
     assert page.locator("#result-count").inner_text() == "Rastos 3 įstaigos"

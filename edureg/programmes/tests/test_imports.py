@@ -397,7 +397,7 @@ def test_the_admin_import_page_previews_and_imports_a_workbook(client, world, re
                            {"file": SimpleUploadedFile("programos.xlsx", good_workbook(world))})
     url = response["Location"]
     preview = client.get(url)
-    assert preview.context["report"].created == 2 and "would create the programme" in preview.content.decode()
+    assert preview.context["report"].created == 2 and "būtų sukurta programa" in preview.content.decode()
     assert not Programme.objects.exists()
     client.post(url, {"action": "confirm"})
     assert Programme.objects.count() == 2 and Module.objects.count() == 4

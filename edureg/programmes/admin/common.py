@@ -1,0 +1,84 @@
+"""Pieces shared by the programmes back-office pages."""
+
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from edureg.classifiers.models import ClassifierItem
+from edureg.programmes.choices import VersionStatus
+from edureg.programmes.forms import (
+    BoundedModelMultipleChoiceField,
+    code_list_formfield,
+)
+
+IN_FORCE = (VersionStatus.REGISTERED, VersionStatus.SUSPENDED)
+
+
+class CodeListFieldsMixin:
+    """JSON lists of codes (forms of learning, target groups) as multiple choices, other JSON strict; row ids of
+    many-to-many raw-id fields checked for range."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return code_list_formfield(db_field) or super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = _("LTKS level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [(str(n), str(n)) for n in range(1, 9)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(ltks_level=int(value)) if value and value.isdigit() else queryset
+
+
+class FieldFilter(admin.SimpleListFilter):
+    """ISCED-F broad fields; a programme in any narrower field of one is found by the code's beginning."""
+
+    title = _("field of education (ISCED-F)")
+    parameter_name = "field"
+
+    def lookups(self, request, model_admin):
+        items = ClassifierItem.objects.of("isced_f").current().filter(parent__isnull=True).order_by("code")
+        return [(i.code, str(i)) for i in items]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(isced_f__code__startswith=value) if value and value.isdigit() else queryset
+
+
+# --- lifecycle steps ---------------------------------------------------------------------------------------
+
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return self.model._default_manager.for_user(request.user, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
