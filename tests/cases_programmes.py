@@ -83,7 +83,7 @@ def _offering_add(world):
 CASES = [
     Case(Programme, make=make_programme_at,
          expect={**dict.fromkeys(OUTSIDERS, Expect("", "", "v")),
-                 "institution_officer": Expect("vc", "", "v", add=True),
+                 "institution_officer": Expect("vcd", "", "v", add=True),
                  "municipality_officer": Expect("v", "v", "v"),
                  "agency_admin": Expect("vcd", "vcd", "vc", add=True)},
          add_data=_programme_add, change_data=lambda w, o: {"co_providers": [w.a2]}),

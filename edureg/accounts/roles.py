@@ -42,9 +42,10 @@ QUALIFICATIONS_SYSTEM = {
     "programmes.programmerule": ALL,
 }
 
-# A provider drafts programmes (its own rows; the services keep registered versions immutable).
+# A provider drafts programmes (its own rows; the services keep registered versions immutable and let only a
+# never-registered draft be deleted).
 PROVIDER = {
-    "programmes.programme": EDIT,
+    "programmes.programme": ALL,
     "programmes.programmeversion": EDIT,
     "programmes.module": ALL,
     "programmes.programmeevent": VIEW,

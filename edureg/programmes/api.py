@@ -19,7 +19,7 @@ from edureg.core.api.permissions import action_for
 from edureg.core.api.registry import register
 from edureg.core.api.viewsets import EditRegisterViewSet, ReadOnlyRegisterViewSet, RegisterViewSet
 from edureg.core.scoping import permission_name
-from edureg.programmes import reference, services
+from edureg.programmes import services
 from edureg.programmes.choices import VersionStatus
 from edureg.programmes.filters import (
     ModuleFilter,
@@ -383,8 +383,8 @@ class ProgrammeKindViewSet(EditRegisterViewSet):
     lookup_value_regex = r"[-\w]+"
     search_fields = ["code", "name_lt", "name_en"]
     ordering_fields = ["sort_order", "code"]
-    create_service = reference.create_kind
-    update_service = reference.update_kind
+    create_service = services.create_kind
+    update_service = services.update_kind
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -401,9 +401,9 @@ class ProgrammeRuleViewSet(RegisterViewSet):
     filterset_class = ProgrammeRuleFilter
     search_fields = ["code", "message_lt", "message_en"]
     ordering_fields = ["code", "kind__code"]
-    create_service = reference.create_rule
-    update_service = reference.update_rule
-    delete_service = reference.delete_rule
+    create_service = services.create_rule
+    update_service = services.update_rule
+    delete_service = services.delete_rule
 
 
 @register("programme-events")

@@ -4,7 +4,7 @@
 from django.contrib import admin
 
 from edureg.core.admin_base import RegisterAdmin, RegisterInline
-from edureg.programmes import reference
+from edureg.programmes import services
 from edureg.programmes.admin.common import CodeListFieldsMixin
 from edureg.programmes.models import (
     ProgrammeKind,
@@ -16,9 +16,9 @@ class RuleInline(CodeListFieldsMixin, RegisterInline):
     model = ProgrammeRule
     fields = ("code", "subtype", "metric", "minimum", "maximum", "values", "severity", "message_lt", "message_en",
               "active")
-    create_service = reference.create_rule
-    update_service = reference.update_rule
-    delete_service = reference.delete_rule
+    create_service = services.create_rule
+    update_service = services.update_rule
+    delete_service = services.delete_rule
 
 
 @admin.register(ProgrammeKind)
@@ -27,8 +27,8 @@ class ProgrammeKindAdmin(CodeListFieldsMixin, RegisterAdmin):
     list_filter = ("formal", "modular", "unit")
     search_fields = ("code", "name_lt", "name_en")
     inlines = [RuleInline]
-    create_service = reference.create_kind
-    update_service = reference.update_kind
+    create_service = services.create_kind
+    update_service = services.update_kind
 
 
 @admin.register(ProgrammeRule)
@@ -37,9 +37,9 @@ class ProgrammeRuleAdmin(CodeListFieldsMixin, RegisterAdmin):
     list_filter = ("kind", "metric", "severity", "active")
     search_fields = ("code", "message_lt", "message_en")
     list_select_related = ("kind",)
-    create_service = reference.create_rule
-    update_service = reference.update_rule
-    delete_service = reference.delete_rule
+    create_service = services.create_rule
+    update_service = services.update_rule
+    delete_service = services.delete_rule
 
 
 # --- offerings --------------------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from edureg.programmes.services.common import (
     next_temp_code,
     refresh_head,
 )
-from edureg.programmes.services.kinds import load_kinds
+from edureg.programmes.services.kinds import (
+    create_kind,
+    create_rule,
+    delete_rule,
+    load_kinds,
+    update_kind,
+    update_rule,
+)
 from edureg.programmes.services.lifecycle import (
     cancel_deregistration,
     confirm_deregistration,
@@ -34,7 +41,8 @@ from edureg.programmes.services.programmes import (
 )
 
 __all__ = [
-    "Difference", "Finding", "add_module", "cancel_deregistration", "check_version", "confirm_deregistration",
+    "Difference", "Finding", "add_module", "create_kind", "create_rule", "delete_rule", "update_kind",
+    "update_rule", "cancel_deregistration", "check_version", "confirm_deregistration",
     "create_offering", "create_programme", "decide_submission", "delete_module", "delete_offering",
     "delete_programme", "diff_versions", "ensure_draft", "generated_state_code", "is_registrar", "load_kinds",
     "new_version", "next_temp_code", "refresh_head", "register_version", "request_deregistration",

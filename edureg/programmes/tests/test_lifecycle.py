@@ -136,14 +136,18 @@ def test_kind_of_a_registered_programme_cannot_change(world, registrar):
 
 def test_delete_a_draft_but_not_a_registered_programme(world, registrar, officer):
     draft = make_programme(provider=world.a1, kind="cpd")
-    with pytest.raises(PermissionDenied):  # providers draft, the agency removes mistakes
-        services.delete_programme(draft, actor=officer)
-    services.delete_programme(draft, actor=registrar)
+    others = make_programme(provider=world.b1, kind="cpd")
+    with pytest.raises(PermissionDenied):  # not a draft of the officer's institution
+        services.delete_programme(others, actor=officer)
+    services.delete_programme(draft, actor=officer)  # the provider removes its own abandoned draft
     assert not Programme.objects.filter(pk=draft.pk).exists()
+    services.delete_programme(others, actor=registrar)
+    assert not Programme.objects.filter(pk=others.pk).exists()
     registered = make_registered(provider=world.a1, kind="cpd")
-    with pytest.raises(ValidationError) as exc:
-        services.delete_programme(registered, actor=registrar)
-    assert "status" in exc.value.message_dict
+    for actor in (officer, registrar):
+        with pytest.raises(ValidationError) as exc:
+            services.delete_programme(registered, actor=actor)
+        assert "status" in exc.value.message_dict
     assert Programme.objects.filter(pk=registered.pk).exists()
 
 
