@@ -15,6 +15,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -510,6 +511,14 @@ def test_emptied_or_non_finite_classifier_attributes_are_form_errors(world):
 
 
 ODD = ["x" * 3000, "a\x00b", "Ąžuolas 🐍", "-99999999999999999999", "99999999999999999999", "0000-00-00", "NaN", ""]
+# Values whose handling depends on the database (PostgreSQL refuses NUL in text, integers overflow differently);
+# the whole list runs on SQLite, these on every database. The form handling of the others does not depend on it,
+# and the whole list on both doubled the suite's time.
+ODD_BY_DATABASE = ["a\x00b", "-99999999999999999999", "99999999999999999999", "x" * 3000]
+
+
+def odd_values():
+    return ODD if connection.vendor == "sqlite" else ODD_BY_DATABASE
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.add_data is not None or c.change_data is not None],
@@ -527,7 +536,7 @@ def test_no_odd_value_in_any_admin_form_field_is_a_500(world, case):
     for url, overrides in pages:
         data = admin_post_data(client.get(url), **overrides)
         for field in [k for k in data if not k.split("-")[-1].isupper()]:  # not the formsets' management form
-            for odd in ODD:
+            for odd in odd_values():
                 mark = ObjectChange.objects.count()
                 response = client.post(url, {**data, field: odd})
                 assert response.status_code in (200, 302), (url, field, odd[:20], response.status_code)
