@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "edureg.pedagogues",
     "edureg.qualifications",
     "edureg.programmes",
+    "edureg.admission",
     "edureg.pages",
     "edureg.synthetic",
     "django.contrib.admin",

@@ -28,6 +28,44 @@ PUBLIC_READ = {
     "programmes.programmeversion": VIEW,
     "programmes.module": VIEW,
     "programmes.offering": VIEW,
+    # Admission: rounds, formulas and offers once a round opens; runs and per-offer results once published.
+    "admission.round": VIEW,
+    "admission.scoringformula": VIEW,
+    "admission.offer": VIEW,
+    "admission.allocationrun": VIEW,
+    "admission.offerresult": VIEW,
+}
+
+# The admission organiser (the agency) configures rounds, enters applications on applicants' behalf and runs them.
+ADMISSION_ORGANISER = {
+    "admission.round": ALL,
+    "admission.scoringformula": ALL,
+    "admission.offer": ALL,
+    "admission.application": ALL,
+    "admission.grade": ALL,
+    "admission.preference": ALL,
+    "admission.allocationrun": VIEW,
+    "admission.applicationresult": VIEW,
+    "admission.offerresult": VIEW,
+    "admission.invitation": EDIT,
+}
+
+# A school sees the applications naming its offers and its invitations, and records contracts.
+ADMISSION_SCHOOL = {
+    "admission.application": VIEW,
+    "admission.grade": VIEW,
+    "admission.preference": VIEW,
+    "admission.applicationresult": VIEW,
+    "admission.invitation": ("view", "change"),
+}
+
+# An applicant keeps their own application (until the deadline; the services check it) and reads the outcome.
+ADMISSION_APPLICANT = {
+    "admission.application": EDIT,
+    "admission.grade": ALL,
+    "admission.preference": ALL,
+    "admission.applicationresult": VIEW,
+    "admission.invitation": VIEW,
 }
 
 QUALIFICATIONS_SYSTEM = {
@@ -66,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **PROVIDER,
         "programmes.programme": ALL,
         "programmes.programmeversion": ALL,
+        **ADMISSION_ORGANISER,
         "accounts.membership": ALL,
         "core.objectchange": VIEW,
         "core.readaccess": VIEW,
@@ -80,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "learners.enrolment": VIEW,
         "pedagogues.employment": VIEW,
         "programmes.programmeevent": VIEW,
+        **ADMISSION_SCHOOL,
+        "admission.invitation": VIEW,
     },
     Role.INSTITUTION_OFFICER: {
         **PUBLIC_READ,
@@ -89,9 +130,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "learners.enrolment": EDIT,
         "pedagogues.employment": EDIT,
         **PROVIDER,
+        **ADMISSION_SCHOOL,
     },
     Role.EXPERT: dict(PUBLIC_READ),
-    Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW},
+    Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW, **ADMISSION_APPLICANT},
     Role.PUBLIC: dict(PUBLIC_READ),
 }
 

@@ -1,0 +1,2 @@
+"""Pure admission engines (no Django): allocation (deferred acceptance), the round file format,
+eligibility rules and scoring formulas."""
