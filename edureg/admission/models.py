@@ -235,7 +235,7 @@ class Grade(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "subject"], name="admission_grade_unique")]
 
     def __str__(self):
-        return f"{self.subject_id}: {self.value}"
+        return f"{self.subject.code}: {self.value}"
 
     def clean(self):
         if self.application_id and self.value is not None and self.value > self.application.grade_scale:
@@ -322,7 +322,7 @@ class ApplicationResult(models.Model):
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("invited to"))
     rank = models.PositiveSmallIntegerField(_("preference invited to"), null=True, blank=True)
-    explanation = models.JSONField(_("explanation"), default=list)
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
 
     objects = ResultQuerySet.as_manager()
 
