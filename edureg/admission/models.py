@@ -103,17 +103,31 @@ class Round(BilingualNameMixin, models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
+        from edureg.admission.engine.eligibility import RulesError, parse_rules
+        from edureg.admission.facts import rules_error_text
+
+        errors: dict[str, list] = {}
         order = [("applications_open", self.applications_open), ("application_deadline", self.application_deadline),
                  ("results_date", self.results_date), ("contract_deadline", self.contract_deadline)]
         for (_earlier, first), (later, second) in zip(order, order[1:], strict=False):
             if first and second and second < first:
-                raise ValidationError({later: _("The deadlines must follow one another: applications open, "
-                                                "application deadline, results, contract deadline.")})
-        if self.min_age_without_general_education < self.min_age:
-            raise ValidationError({"min_age_without_general_education": _(
-                "This cannot be lower than the minimum age.")})
+                errors[later] = [_("The deadlines must follow one another: applications open, application deadline, "
+                                   "results, contract deadline.")]
+                break
+        ages = (self.min_age, self.min_age_without_general_education)
+        if None not in ages and ages[1] < ages[0]:
+            errors["min_age_without_general_education"] = [_("This cannot be lower than the minimum age.")]
         if self.previous_round_id and self.previous_round_id == self.pk:
-            raise ValidationError({"previous_round": _("A round cannot follow itself.")})
+            errors["previous_round"] = [_("A round cannot follow itself.")]
+        if None not in ages:
+            try:  # the other rules are checked even when the ages are the wrong way round (reported above)
+                parse_rules(min_age=ages[0], min_age_without_general_education=max(ages),
+                            entry_levels=self.entry_levels, funding_rules=self.funding_rules,
+                            state_funded_only=self.state_funded_only)
+            except RulesError as error:
+                errors.setdefault(error.field, []).append(rules_error_text(error))
+        if errors:
+            raise ValidationError(errors)
 
 
 @audited
@@ -126,7 +140,7 @@ class ScoringFormula(BilingualNameMixin, models.Model):
     name_lt = models.CharField(_("name (Lithuanian)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     components = models.JSONField(
-        _("components"), default=list,
+        _("components"), default=list, blank=True,
         help_text=_('A list such as [{"type": "subject", "code": "LT", "weight": 0.4}, '
                     '{"type": "extra", "code": "work_experience", "weight": 1, "max": 2}].'))
     priorities = models.JSONField(_("priority criteria"), default=list, blank=True,
@@ -143,6 +157,18 @@ class ScoringFormula(BilingualNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        from edureg.admission.engine.scoring import FormulaError, parse_formula
+        from edureg.admission.facts import formula_errors, subject_codes
+
+        try:
+            parse_formula(self.components, self.priorities, subjects=subject_codes())
+        except FormulaError as error:
+            if self.components in ([], ()):  # "This field cannot be blank." already says it
+                error.problems = [p for p in error.problems if p.code != "empty"]
+            if error.problems:
+                raise ValidationError(formula_errors(error)) from error
 
 
 @audited

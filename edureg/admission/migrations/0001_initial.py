@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(max_length=40, verbose_name='code')),
                 ('name_lt', models.CharField(max_length=255, verbose_name='name (Lithuanian)')),
                 ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('components', models.JSONField(default=list, help_text='A list such as [{"type": "subject", "code": "LT", "weight": 0.4}, {"type": "extra", "code": "work_experience", "weight": 1, "max": 2}].', verbose_name='components')),
+                ('components', models.JSONField(blank=True, default=list, help_text='A list such as [{"type": "subject", "code": "LT", "weight": 0.4}, {"type": "extra", "code": "work_experience", "weight": 1, "max": 2}].', verbose_name='components')),
                 ('priorities', models.JSONField(blank=True, default=list, help_text='Codes of the priority criteria that break ties, in order.', verbose_name='priority criteria')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='formulas', to='admission.round', verbose_name='round')),
