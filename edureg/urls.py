@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("edureg.api_urls")),
     path("admin/", admin.site.urls),
+    path("admission/", include("edureg.admission.urls")),
     path("", include("edureg.pages.urls")),
 ]
 

@@ -165,10 +165,7 @@ class ScoringFormula(BilingualNameMixin, models.Model):
         try:
             parse_formula(self.components, self.priorities, subjects=subject_codes())
         except FormulaError as error:
-            if self.components in ([], ()):  # "This field cannot be blank." already says it
-                error.problems = [p for p in error.problems if p.code != "empty"]
-            if error.problems:
-                raise ValidationError(formula_errors(error)) from error
+            raise ValidationError(formula_errors(error)) from error
 
 
 @audited

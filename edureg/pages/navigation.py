@@ -108,6 +108,40 @@ TASKS += [
 
 
 @dataclass(frozen=True)
+class ApplicantTask(Task):
+    """A task of an applicant: shown only to users whose membership names their own person."""
+
+    def allowed(self, user) -> bool:
+        from edureg.core.scoping import scope_for
+
+        return super().allowed(user) and bool(scope_for(user).person_ids)
+
+
+# Common admission: the applicant's pages, the public rounds, and the back-office of the organiser and schools.
+TASKS += [
+    ApplicantTask(PUBLIC, _("Your admission application"), _("Apply to vocational schools: your grades, "
+                                                            "preferences and score; submit until the deadline."),
+                  "admission:my", "admission.change_application"),
+    ApplicantTask(PUBLIC, _("Your admission result"), _("Where you are invited and, for each preference, the "
+                                                       "cut-off and your score."),
+                  "admission:my-result", "admission.view_applicationresult"),
+    Task(PUBLIC, _("Admission to vocational schools"), _("Rounds, their rules and offers, and published results."),
+         "admission:rounds"),
+    Task(REGISTERS, _("Admission rounds"), _("Configure rounds, offers and scoring formulas; run and publish the "
+                                             "allocation."),
+         "admin:admission_round_changelist", "admission.change_round", back_office=True),
+    Task(REGISTERS, _("Admission applications"), _("Applications of the round; enter one on an applicant's "
+                                                   "behalf."),
+         "admin:admission_application_changelist", "admission.view_application", back_office=True),
+    Task(REGISTERS, _("Invitations and contracts"), _("Applicants invited to your offers; record signed "
+                                                      "contracts."),
+         "admin:admission_invitation_changelist", "admission.change_invitation", back_office=True),
+    Task(REGISTERS, _("Import grades"), _("Applicants' grades from a spreadsheet."),
+         "admin:admission_grade_import", "admission.add_grade", back_office=True),
+]
+
+
+@dataclass(frozen=True)
 class TaskLink:
     title: Promise | str
     description: Promise | str

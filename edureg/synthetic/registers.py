@@ -111,7 +111,7 @@ def _ids_json(n: int, owner: np.ndarray, target_ids: np.ndarray) -> list[str]:
 
 def write(writer, timer, counts: dict, country, ids: dict, lookup: dict, muni_ids: dict) -> None:
     """Write country.qualifications and country.programmes. `ids`: database ids of the country's
-    institutions, branches and persons by row."""
+    institutions, branches and persons by row; the offerings' are added to it."""
     qs, reg = country.qualifications, country.programmes
     sector_ids, isced_ids, language_ids = lookup["economic_sector"], lookup["isced_f"], lookup["language"]
     inst_ids, branch_ids, person_ids = ids["institutions"], ids["branches"], ids["persons"]
@@ -243,7 +243,7 @@ def write(writer, timer, counts: dict, country, ids: dict, lookup: dict, muni_id
     with timer.step("offerings"):
         of = reg.offerings
         muni_codes = np.array([mu.code for mu in country.municipalities], dtype=object)
-        offering_ids = writer.reserve_ids(Offering, len(of))
+        offering_ids = ids["offerings"] = writer.reserve_ids(Offering, len(of))
         counts["offerings"] = writer.write("offerings", Offering, {
             "id": offering_ids, "programme_id": programme_ids[of.programme], "version_id": version_ids[of.version],
             "institution_id": inst_ids[of.institution], "branch_id": _rows(of.branch, branch_ids),

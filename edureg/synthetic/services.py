@@ -36,14 +36,15 @@ from edureg.learners.models import Enrolment
 from edureg.pedagogues.models import Employment
 from edureg.persons.models import Person
 from edureg.qualifications.models import Qualification, SectoralCommittee
-from edureg.synthetic import registers
+from edureg.synthetic import admission, registers
 from edureg.synthetic.bulk import Progress, Writer
 from edureg.synthetic.engine import SCALES, Municipality, Params, generate
 from edureg.synthetic.engine.tables import NAT, Country
 
-# Deleted by a reset, dependants first.
-REGISTER_MODELS: tuple[type[models.Model], ...] = (*registers.MODELS, Enrolment, Employment, StatusChange, Branch,
-                                                   Institution, Person)
+# Deleted by a reset, dependants first (admission rounds too: their offers point at offerings, their applications
+# at persons).
+REGISTER_MODELS: tuple[type[models.Model], ...] = (*admission.MODELS, *registers.MODELS, Enrolment, Employment,
+                                                   StatusChange, Branch, Institution, Person)
 
 
 class CountryExists(Exception):
@@ -229,7 +230,10 @@ def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
             if reset:
                 with timer.step("reset"):
                     report.deleted = reset_register(progress)
-            _write(country, lookup, muni_ids, report, timer, say)
+            ids = _write(country, lookup, muni_ids, report, timer, say)
+            # The main admission round of the offerings' school year: applications, the run, published results,
+            # contracts (synthetic/admission.py).
+            admission.build_round(country, ids, lookup, report=report, timer=timer, progress=say, seed=seed)
             if connection.vendor == "postgresql":
                 # The foreign keys are checked at commit (deferred); do it here to see its time.
                 with timer.step("foreign-key checks"), connection.cursor() as cursor:
@@ -293,7 +297,8 @@ def add_registers(*, seed: int = 1, progress: Progress | None = None) -> BuildRe
     return report
 
 
-def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, timer: _Timer, say) -> None:
+def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, timer: _Timer, say) -> dict:
+    """Write the country; returns the database ids by row ({"institutions"|"branches"|"persons"|"offerings": ids})."""
     writer = Writer(job_time=timezone.now(), progress=say)
     inst, br, ps, en, em, sub = (country.institutions, country.branches, country.persons, country.enrolments,
                                  country.employments, country.employment_subjects)
@@ -382,6 +387,7 @@ def _write(country: Country, lookup: dict, muni_ids: dict, report: BuildReport, 
         with timer.step("analyze"), connection.cursor() as cursor:
             for model in (Institution, Branch, Person, Enrolment, Employment, *registers.MODELS, ObjectChange):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return ids
 
 
 def _blank(n: int) -> np.ndarray:
@@ -444,7 +450,11 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
             raise ValueError(_("The synthetic country has no VET school."))
         return {"institution": institution}, institution.name
     if kind == "person":
-        # A learner aged 15 or 16 today, in general education now.
+        # The applicant of the synthetic main round invited to their second preference (synthetic/admission.py);
+        # without a round, a learner aged 15 or 16 today, in general education now.
+        person = admission.demo_person()
+        if person is not None:
+            return {"person": person}, f"{person} ({person.birth_date.year})"
         born_after = _years_before(today, 17)
         born_by = _years_before(today, 15)
         person = (Person.objects.filter(birth_date__gt=born_after, birth_date__lte=born_by,

@@ -312,7 +312,7 @@ def test_formula_clean_names_the_component():
 
 def test_formula_clean_refuses_an_empty_formula():
     formula = ScoringFormulaFactory(components=[], priorities=[])
-    assert messages(formula) == {"components": ["This field cannot be blank."]}
+    assert messages(formula) == {"components": ["Give at least one component."]}
     formula.components = {"type": "subject", "code": "LT", "weight": 1}
     assert messages(formula) == {"components": ['The components must be a list such as [{"type": "subject", '
                                                 '"code": "LT", "weight": 0.4}].']}
