@@ -103,9 +103,9 @@ CASES = [
 ]
 
 # The registers of later issues keep their cases in modules of their own.
-from tests import cases_programmes, cases_qualifications  # noqa: E402
+from tests import cases_admission, cases_programmes, cases_qualifications  # noqa: E402
 
-CASES += cases_qualifications.CASES + cases_programmes.CASES
+CASES += cases_qualifications.CASES + cases_programmes.CASES + cases_admission.CASES
 
 
 def _read_access(world):

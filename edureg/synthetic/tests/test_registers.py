@@ -19,7 +19,7 @@ from edureg.programmes.services.offerings import update_offering
 from edureg.programmes.services.programmes import new_version
 from edureg.qualifications.models import CommitteeDecision, CommitteeMember, ProfessionalStandard, Qualification
 from edureg.qualifications.services import refresh_search_text
-from edureg.synthetic import registers
+from edureg.synthetic import admission, registers
 from edureg.synthetic.services import MissingClassifiers, build_country, current_school_year
 
 KINDS = ("initial_vet", "continuing_vet", "cpd", "nonformal_adult", "nonformal_children", "library_competence")
@@ -151,7 +151,7 @@ def test_registers_are_added_to_a_country_built_without_them(country):
     with connection.cursor() as cursor:  # as such a database looks: the registers empty
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for model in (*registers.THROUGH, *registers.MODELS):
+        for model in (*admission.MODELS, *registers.THROUGH, *registers.MODELS):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     institutions, people = Institution.objects.count(), Person.objects.count()
     out = StringIO()

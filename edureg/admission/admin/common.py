@@ -1,0 +1,231 @@
+"""Pieces shared by the admission back-office pages: step buttons (each a small confirmation page, with a form when
+the step asks for something, that calls one service), read-only pages, masked applicants and strict JSON fields."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from edureg.core.admin_base import RegisterAdmin
+from edureg.core.scoping import permission_name
+
+
+class StrictJSONDecoder(json.JSONDecoder):
+    """Standard JSON only: NaN and Infinity (which Python reads but databases refuse) are an input error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, parse_constant=self._refuse, **kwargs)
+
+    @staticmethod
+    def _refuse(name):
+        raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON typed in a text area; NaN refused; the value's shape is checked by the model's clean()."""
+
+    def __init__(self, *, empty=None, **kwargs):
+        kwargs["decoder"] = StrictJSONDecoder
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "cols": 90, "class": "vLargeTextField"}))
+        self.empty = empty
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values and self.empty is not None:
+            return self.empty() if callable(self.empty) else self.empty
+        return super().to_python(value)
+
+
+class StrictJSONMixin:
+    """Every JSON model field of the page as a StrictJSONField (lists empty as [], objects as {})."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django.db import models
+
+        if isinstance(db_field, models.JSONField):
+            default = db_field.default if db_field.has_default() else None
+            kwargs.setdefault("form_class", StrictJSONField)
+            field = db_field.formfield(**kwargs)
+            if isinstance(field, StrictJSONField) and default is not None:
+                field.empty = default
+            return field
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def masked_applicant(person) -> str:
+    """An applicant in lists: the name and the masked personal code (never the full code)."""
+    return f"{person} ({person.masked_code})" if person is not None else ""
+
+
+# --- steps --------------------------------------------------------------------------------------------------------
+
+class StepForm(forms.Form):
+    """A step's form; it knows the object the step is taken on (for choices and initial values)."""
+
+    def __init__(self, *args, obj=None, **kwargs):
+        self.obj = obj
+        super().__init__(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A button on a change page: in which state it shows, which right it needs, what it asks and which service it
+    calls (`run(obj, actor, **form data)`)."""
+
+    name: str
+    label: Any
+    run: Any
+    shown: Any
+    form: type[StepForm] | None = None
+    done: Any = ""
+    explain: Any = ""
+    action: str = "change"  # the scoping action the user needs on the object
+    permission: str = ""  # another permission it needs, e.g. "admission.change_round"
+    after: Any = None  # after(admin, obj, result) -> the URL to go to (default: the object's page)
+
+
+class StepsMixin:
+    """Step buttons on the change page (change_form_template shows `steps`), each a confirmation page."""
+
+    steps: tuple[Step, ...] = ()
+    change_form_template = "admin/admission/change_form.html"
+
+    def may_take(self, request, obj, step: Step) -> bool:
+        if step.permission and not request.user.has_perm(step.permission):
+            return False
+        if not request.user.has_perm(permission_name(self.model, step.action)):
+            return False
+        return self.model._default_manager.for_user(request.user, step.action).filter(pk=obj.pk).exists()
+
+    def available_steps(self, request, obj) -> list[tuple[Step, str]]:
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_step"
+        return [(step, reverse(name, args=[obj.pk, step.name])) for step in self.steps
+                if step.shown(obj) and self.may_take(request, obj, step)]
+
+    def step_urls(self):
+        return [path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
+                     name=f"{self.opts.app_label}_{self.opts.model_name}_step")]
+
+    def get_urls(self):
+        return [*self.step_urls(), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {"steps": self.available_steps(request, obj) if obj is not None else [],
+                 "links": self.object_links(request, obj) if obj is not None else []}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def object_links(self, request, obj) -> list[tuple[str, str]]:
+        """Other links in the page's tools: [(label, url)]."""
+        return []
+
+    def step_view(self, request, object_id, step):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        chosen = next((s for s in self.steps if s.name == step), None)
+        if chosen is None:
+            raise Http404
+        if not self.may_take(request, obj, chosen):
+            raise PermissionDenied
+        form = chosen.form(request.POST or None, obj=obj) if chosen.form else None
+        errors: list[str] = []
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                result = chosen.run(obj, request.user, **(form.cleaned_data if form else {}))
+            except ValidationError as exc:
+                for field, messages_ in (exc.message_dict if hasattr(exc, "error_dict")
+                                         else {NON_FIELD_ERRORS: exc.messages}).items():
+                    if form is not None and field in form.fields:
+                        for message in messages_:
+                            form.add_error(field, message)
+                    else:
+                        errors.extend(messages_)
+            except PermissionDenied as exc:
+                errors.append(str(exc) or gettext("You may not make this change."))
+            else:
+                done = chosen.done(result) if callable(chosen.done) else chosen.done
+                self.message_user(request, done, messages.SUCCESS)
+                url = chosen.after(self, obj, result) if chosen.after else None
+                return redirect(url or reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                               args=[obj.pk]))
+        context = {**self.admin_site.each_context(request), "title": f"{chosen.label}: {obj}", "object": obj,
+                   "opts": self.opts, "step": chosen, "form": form, "errors": errors,
+                   "change_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                         args=[obj.pk])}
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/admission/step.html", context)
+
+
+# --- read-only pages ------------------------------------------------------------------------------------------------
+
+class ReadOnlyAdmin(RegisterAdmin):
+    """Rows written only by services (runs, results): listed and shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return self.model._default_manager.for_user(request.user, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(permission_name(self.model, "view"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoundFilter(admin.SimpleListFilter):
+    """The rounds the user may see, newest first (by code)."""
+
+    title = _("round")
+    parameter_name = "round"
+    path = "round"
+
+    def lookups(self, request, model_admin):
+        from edureg.admission.models import Round
+
+        rounds = Round.objects.for_user(request.user, "view").order_by("-year", "-applications_open")[:30]
+        return [(str(r.pk), str(r)) for r in rounds]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.path: int(value)}) if value and value.isdigit() \
+            and len(value) < 12 else queryset
+
+
+def round_filter(path: str):
+    """A RoundFilter on `path` (e.g. "run__round")."""
+    return type(f"RoundFilter_{path}", (RoundFilter,), {"path": path, "parameter_name": path})
