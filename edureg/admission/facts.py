@@ -26,7 +26,8 @@ def rules_for(round: Round) -> Rules:
     """The round's eligibility rules (raises RulesError when the stored configuration is not valid)."""
     return eligibility.parse_rules(
         min_age=round.min_age, min_age_without_general_education=round.min_age_without_general_education,
-        entry_levels=round.entry_levels, funding_rules=round.funding_rules, state_funded_only=round.state_funded_only)
+        entry_levels=round.entry_levels, funding_rules=round.funding_rules, state_funded_only=round.state_funded_only,
+        entry_levels_with_general_education=round.entry_levels_with_general_education)
 
 
 def subject_codes() -> set[str] | None:
@@ -234,6 +235,8 @@ RULES_ERRORS = {
     "below_min_age": _("This cannot be lower than the minimum age."),
     "entry_levels.not_object": _('Give the highest LTKS level for each education, e.g. {"none": 2, "basic": 3, '
                                  '"secondary": 4}.'),
+    "entry_levels_with_general_education.not_object": _(
+        'Give the highest LTKS level for each education, e.g. {"none": 2, "basic": 4, "secondary": 4}.'),
     "funding_rules.not_object": _('Give the places open for each group, e.g. {"none": ["*:*"], "one_state": '
                                   '["continuing_vet:state", "*:paid"], "two_or_more": ["*:paid"]}.'),
     "keys": _("The keys must be exactly %(keys)s (missing: %(missing)s; unknown: %(unknown)s)."),

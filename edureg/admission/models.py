@@ -42,6 +42,12 @@ def default_entry_levels() -> dict:
     return {"none": 2, "basic": 3, "secondary": 4}
 
 
+def default_entry_levels_general() -> dict:
+    """The same for programmes combined with general (secondary) education: basic-school leavers may take a level IV
+    programme together with the secondary curriculum."""
+    return {"none": 2, "basic": 4, "secondary": 4}
+
+
 def default_funding_rules() -> dict:
     """Which places an applicant may take given the vocational qualifications already held: "programme kind:funding"
     patterns, `*` for any (no qualification → any place; one state-funded → state-funded continuing programmes and
@@ -85,6 +91,10 @@ class Round(BilingualNameMixin, models.Model):
     min_age_without_general_education = models.PositiveSmallIntegerField(
         _("minimum age for programmes without general education"), default=16)
     entry_levels = models.JSONField(_("highest LTKS level by entry education"), default=default_entry_levels)
+    entry_levels_with_general_education = models.JSONField(
+        _("highest LTKS level by entry education, programmes with general education"),
+        default=default_entry_levels_general,
+        help_text=_("For programmes combined with general (secondary) education."))
     funding_rules = models.JSONField(_("places open by qualifications held"), default=default_funding_rules)
     lottery_seed = models.CharField(_("lottery seed"), max_length=64, blank=True,
                                     help_text=_("Published with the results; the same seed gives the same lottery "
@@ -123,7 +133,8 @@ class Round(BilingualNameMixin, models.Model):
             try:  # the other rules are checked even when the ages are the wrong way round (reported above)
                 parse_rules(min_age=ages[0], min_age_without_general_education=max(ages),
                             entry_levels=self.entry_levels, funding_rules=self.funding_rules,
-                            state_funded_only=self.state_funded_only)
+                            state_funded_only=self.state_funded_only,
+                            entry_levels_with_general_education=self.entry_levels_with_general_education)
             except RulesError as error:
                 errors.setdefault(error.field, []).append(rules_error_text(error))
         if errors:

@@ -60,7 +60,7 @@ class RoundSerializer(RegisterSerializer):
         fields = ["code", "name", "name_lt", "name_en", "kind", "year", "status", "previous_round", "max_preferences",
                   "state_funded_only", "applications_open", "application_deadline", "results_date",
                   "contract_deadline", "age_on", "min_age", "min_age_without_general_education", "entry_levels",
-                  "funding_rules", "lottery_seed", "note", "updated_at"]
+                  "entry_levels_with_general_education", "funding_rules", "lottery_seed", "note", "updated_at"]
         read_only_fields = ["status", "updated_at"]
         validators = []  # the code's uniqueness: the model's validation, in the request's language
 

@@ -151,6 +151,12 @@ def round_rules(round_: Round, kinds: dict[str, str]) -> list[str]:
         rules.append(_("Without basic education you may enter programmes up to LTKS level %(none)s; with basic "
                        "education, up to level %(basic)s; with secondary education, up to level %(secondary)s.") % {
             key: facts.ltks(levels[key]) for key in ("none", "basic", "secondary")})
+    general = round_.entry_levels_with_general_education or {}
+    if all(k in general for k in ("none", "basic", "secondary")) and general != levels:
+        rules.append(_("Programmes combined with general (secondary) education: without basic education up to LTKS "
+                       "level %(none)s; with basic education, up to level %(basic)s; with secondary education, up to "
+                       "level %(secondary)s.") % {
+            key: facts.ltks(general[key]) for key in ("none", "basic", "secondary")})
     for group, label in PriorQualifications.choices:
         patterns = (round_.funding_rules or {}).get(group)
         if patterns is None:

@@ -116,7 +116,7 @@ class RoundAdmin(StepsMixin, StrictJSONMixin, RegisterAdmin):
                                      "contract_deadline")}),
         (_("Eligibility and preferences"), {"fields": ("max_preferences", "state_funded_only", "age_on", "min_age",
                                                        "min_age_without_general_education", "entry_levels",
-                                                       "funding_rules")}),
+                                                       "entry_levels_with_general_education", "funding_rules")}),
         (None, {"fields": ("lottery_seed", "note", "updated_at")}),
     )
     add_fieldsets = (
@@ -127,7 +127,7 @@ class RoundAdmin(StepsMixin, StrictJSONMixin, RegisterAdmin):
         (_("Deadlines"), {"fields": ("applications_open", "application_deadline", "results_date",
                                      "contract_deadline")}),
         (_("Eligibility"), {"fields": ("age_on", "min_age", "min_age_without_general_education", "entry_levels",
-                                       "funding_rules")}),
+                                       "entry_levels_with_general_education", "funding_rules")}),
         (None, {"fields": ("lottery_seed", "note")}),
     )
     create_service = services.create_round

@@ -6,7 +6,9 @@ lists every reason an applicant may not take an offer (an empty list means eligi
 
 Lithuanian practice (the defaults of a round):
 - the minimum age is 14; under 16 only programmes combined with general education;
-- the entry education limits the LTKS level: none → II, basic → III, secondary → IV;
+- the entry education limits the LTKS level: none → II, basic → III, secondary → IV; a programme combined with
+  general (secondary) education has its own limits (basic education → IV: basic-school leavers take a level IV
+  programme together with the secondary curriculum);
 - funding by the vocational qualifications already held: none → any place; one acquired with state funding →
   state-funded places in continuing programmes and paid places; two or more → paid places only;
 - the winter additional round offers state-funded places only.
@@ -49,6 +51,8 @@ class Rules:
     entry_levels: Mapping[str, int]
     funding_rules: Mapping[str, tuple[str, ...]]
     state_funded_only: bool
+    # Limits for programmes combined with general education; None = the same as entry_levels.
+    entry_levels_general: Mapping[str, int] | None = None
     # Parsed patterns per prior-qualifications group: ((kind or None, funding or None), ...); None = any.
     _patterns: Mapping[str, tuple[tuple[str | None, str | None], ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict)
@@ -65,10 +69,15 @@ class Rules:
                 return True
         return False
 
-    def needed_education(self, level: int) -> str | None:
+    def levels(self, with_general_education: bool) -> Mapping[str, int]:
+        """The entry limits that apply to a programme with or without general education."""
+        return self.entry_levels_general if with_general_education and self.entry_levels_general else self.entry_levels
+
+    def needed_education(self, level: int, with_general_education: bool = False) -> str | None:
         """The lowest entry education that allows LTKS `level`, or None when none does."""
+        levels = self.levels(with_general_education)
         for education in EDUCATIONS:
-            if self.entry_levels[education] >= level:
+            if levels[education] >= level:
                 return education
         return None
 
@@ -99,8 +108,24 @@ def _check_keys(name: str, value, expected: tuple[str, ...]) -> None:
         raise RulesError(name, "keys", {"missing": missing, "unknown": unknown, "keys": list(expected)})
 
 
+def _parse_levels(name: str, entry_levels) -> dict[str, int]:
+    _check_keys(name, entry_levels, EDUCATIONS)
+    levels: dict[str, int] = {}
+    for education in EDUCATIONS:
+        level = entry_levels[education]
+        if not _is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:
+            raise RulesError(name, "level", {"education": education, "value": level,
+                                             "minimum": MIN_LEVEL, "maximum": MAX_LEVEL})
+        levels[education] = level
+    for lower, higher in zip(EDUCATIONS, EDUCATIONS[1:], strict=False):
+        if levels[higher] < levels[lower]:
+            raise RulesError(name, "decreasing", {"lower": lower, "higher": higher, "lower_level": levels[lower],
+                                                  "higher_level": levels[higher]})
+    return levels
+
+
 def parse_rules(*, min_age, min_age_without_general_education, entry_levels, funding_rules,
-                state_funded_only) -> Rules:
+                state_funded_only, entry_levels_with_general_education=None) -> Rules:
     """Check a round's eligibility configuration (as stored: ints, JSON objects) and return it as `Rules`.
     Raises `RulesError` naming the first field at fault."""
     min_age = _parse_age("min_age", min_age)
@@ -108,19 +133,9 @@ def parse_rules(*, min_age, min_age_without_general_education, entry_levels, fun
     if without < min_age:
         raise RulesError("min_age_without_general_education", "below_min_age", {"value": without, "min_age": min_age})
 
-    _check_keys("entry_levels", entry_levels, EDUCATIONS)
-    levels: dict[str, int] = {}
-    for education in EDUCATIONS:
-        level = entry_levels[education]
-        if not _is_int(level) or not MIN_LEVEL <= level <= MAX_LEVEL:
-            raise RulesError("entry_levels", "level", {"education": education, "value": level,
-                                                       "minimum": MIN_LEVEL, "maximum": MAX_LEVEL})
-        levels[education] = level
-    for lower, higher in zip(EDUCATIONS, EDUCATIONS[1:], strict=False):
-        if levels[higher] < levels[lower]:
-            raise RulesError("entry_levels", "decreasing", {"lower": lower, "higher": higher,
-                                                            "lower_level": levels[lower],
-                                                            "higher_level": levels[higher]})
+    levels = _parse_levels("entry_levels", entry_levels)
+    general = (None if entry_levels_with_general_education is None
+               else _parse_levels("entry_levels_with_general_education", entry_levels_with_general_education))
 
     _check_keys("funding_rules", funding_rules, PRIOR_QUALIFICATIONS)
     rules: dict[str, tuple[str, ...]] = {}
@@ -136,7 +151,7 @@ def parse_rules(*, min_age, min_age_without_general_education, entry_levels, fun
     if not isinstance(state_funded_only, bool):
         raise RulesError("state_funded_only", "not_boolean", {"value": state_funded_only})
     return Rules(min_age=min_age, min_age_without_general_education=without, entry_levels=levels,
-                 funding_rules=rules, state_funded_only=state_funded_only)
+                 funding_rules=rules, state_funded_only=state_funded_only, entry_levels_general=general)
 
 
 def _valid_pattern(pattern) -> bool:
@@ -187,11 +202,11 @@ def check(rules: Rules, applicant: ApplicantFacts, offer: OfferFacts) -> list[Re
         reasons.append(Reason("too_young_without_general_education",
                               {"age": applicant.age, "min_age": rules.min_age_without_general_education}))
     if offer.ltks_level is not None:
-        max_level = rules.entry_levels[applicant.education]
+        max_level = rules.levels(offer.with_general_education)[applicant.education]
         if offer.ltks_level > max_level:
             reasons.append(Reason("entry_education", {
                 "level": offer.ltks_level, "max_level": max_level, "education": applicant.education,
-                "needed": rules.needed_education(offer.ltks_level)}))
+                "needed": rules.needed_education(offer.ltks_level, offer.with_general_education)}))
     if not rules.allows_funding(applicant.prior_qualifications, offer.programme_kind, offer.funding):
         alternatives = [f for f in FUNDINGS if f != offer.funding
                         and rules.allows_funding(applicant.prior_qualifications, offer.programme_kind, f)]

@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                 ('min_age', models.PositiveSmallIntegerField(default=14, verbose_name='minimum age')),
                 ('min_age_without_general_education', models.PositiveSmallIntegerField(default=16, verbose_name='minimum age for programmes without general education')),
                 ('entry_levels', models.JSONField(default=edureg.admission.models.default_entry_levels, verbose_name='highest LTKS level by entry education')),
+                ('entry_levels_with_general_education', models.JSONField(default=edureg.admission.models.default_entry_levels_general, help_text='For programmes combined with general (secondary) education.', verbose_name='highest LTKS level by entry education, programmes with general education')),
                 ('funding_rules', models.JSONField(default=edureg.admission.models.default_funding_rules, verbose_name='places open by qualifications held')),
                 ('lottery_seed', models.CharField(blank=True, help_text='Published with the results; the same seed gives the same lottery numbers. Drawn at the first run when left empty.', max_length=64, verbose_name='lottery seed')),
                 ('note', models.TextField(blank=True, verbose_name='note')),

@@ -347,6 +347,7 @@ def open_next_round(previous: Round, *, actor, kind: str, code: str, name_lt: st
                     contract_deadline=contract_deadline, age_on=previous.age_on, min_age=previous.min_age,
                     min_age_without_general_education=previous.min_age_without_general_education,
                     entry_levels=previous.entry_levels, funding_rules=previous.funding_rules,
+                    entry_levels_with_general_education=previous.entry_levels_with_general_education,
                     status=RoundStatus.DRAFT)
         _save(new, actor=actor, action="add")
         formulas = {}

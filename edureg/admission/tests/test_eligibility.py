@@ -325,3 +325,46 @@ def test_each_reason_matches_its_rule(parsed, person, place):
                                                      person.prior_qualifications == "none"
                                                      or place.funding == "paid"))
     assert ("state_funded_only" in found) == (parsed.state_funded_only and place.funding == "paid")
+
+
+# --- programmes combined with general education ---------------------------------------------------------------------
+
+GENERAL = {"none": 2, "basic": 4, "secondary": 4}
+
+
+def test_basic_education_opens_level_iv_only_with_general_education():
+    parsed = rules(entry_levels_with_general_education=GENERAL)
+    basic_leaver = applicant(age=16, education="basic")
+    assert check(parsed, basic_leaver, offer(level=4, with_ge=True)) == []
+    assert check(parsed, basic_leaver, offer(level=4, with_ge=False)) == [Reason("entry_education", {
+        "level": 4, "max_level": 3, "education": "basic", "needed": "secondary"})]
+    assert check(parsed, applicant(age=16, education="none"), offer(level=4, with_ge=True)) == [Reason(
+        "entry_education", {"level": 4, "max_level": 2, "education": "none", "needed": "basic"})]
+    assert codes(check(parsed, basic_leaver, offer(level=5, with_ge=True))) == ["entry_education"]
+
+
+def test_without_a_general_education_map_the_entry_levels_apply_to_every_programme():
+    assert codes(check(rules(), applicant(education="basic"), offer(level=4, with_ge=True))) == ["entry_education"]
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ({"none": 2, "basic": 4}, "keys"),
+    ({"none": 2, "basic": 9, "secondary": 9}, "level"),
+    ({"none": 4, "basic": 3, "secondary": 4}, "decreasing"),
+    ([2, 4, 4], "not_object"),
+])
+def test_general_education_levels_are_checked(value, code):
+    with pytest.raises(RulesError) as caught:
+        rules(entry_levels_with_general_education=value)
+    assert (caught.value.field, caught.value.code) == ("entry_levels_with_general_education", code)
+
+
+@given(applicants, offers, st.lists(st.integers(1, 8), min_size=3, max_size=3),
+       st.lists(st.integers(0, 3), min_size=3, max_size=3))
+def test_general_education_never_hurts_when_its_limits_are_not_lower(person, place, levels, extra):
+    base = dict(zip(EDUCATIONS, sorted(levels), strict=True))
+    general = {e: min(8, base[e] + bump) for e, bump in zip(EDUCATIONS, sorted(extra), strict=True)}
+    parsed = rules(entry_levels=base, entry_levels_with_general_education=general)
+    without = OfferFacts(place.ltks_level, False, place.programme_kind, place.funding)
+    with_ge = OfferFacts(place.ltks_level, True, place.programme_kind, place.funding)
+    assert set(codes(check(parsed, person, with_ge))) <= set(codes(check(parsed, person, without)))

@@ -10,7 +10,8 @@ applicants are real persons of the country: basic-school leavers (grade 10 of th
 1 September), secondary-school leavers (grade 12) and adults aged 19-50, about 1.2 per place (20,000 at the
 national scale), fewer where the country has fewer school leavers than places (the small scale has a quarter of the
 programmes for a twentieth of the people); basic-school leavers no more than the places of the initial programmes
-open to them (the entry rules admit basic education up to LTKS level III). Preferences are drawn among the offers
+open to them (the entry rules admit basic education up to LTKS level III, or IV combined with general
+education). Preferences are drawn among the offers
 the applicant is eligible for (admission.engine.eligibility with the round's rules), from their own county mostly,
 with a popularity skew: popular offers are over-subscribed and others keep free places.
 

@@ -1,6 +1,5 @@
 """`edureg demo --no-serve` on the tiny scale."""
 
-import datetime
 import re
 from io import StringIO
 
