@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -43,17 +44,21 @@ def step(model, obj, name):
     return reverse(f"admin:admission_{model._meta.model_name}_step", args=[obj.pk, name])
 
 
+def english_client(user):
+    """A signed-in client whose pages come in English (the back-office's default is Lithuanian)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def organiser(world):
-    client = Client()
-    client.force_login(world.users["agency_admin"])
-    return client
+    return english_client(world.users["agency_admin"])
 
 
 def login(world, role):
-    client = Client()
-    client.force_login(world.users[role])
-    return client
+    return english_client(world.users[role])
 
 
 def offering_at(institution, *, level=4, state=20, paid=5):
