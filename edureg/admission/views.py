@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from edureg.admission import facts
 from edureg.admission.choices import RESULTS_PUBLIC, Outcome, PriorQualifications, RoundStatus
+from edureg.admission.engine.eligibility import Reason
 from edureg.admission.forms import (
     ApplicationForm,
     GradesForm,
@@ -457,6 +458,12 @@ def _comparison(score: list, cutoff: dict, lottery: float) -> str:
         "mine": f"{lottery:.6f}", "theirs": f"{float(cutoff.get('lottery') or 0):.6f}"}
 
 
+def _reason_texts(entry: dict) -> list[str]:
+    """The run stores reasons as codes and parameters; they are worded here, in the reader's language."""
+    return [facts.reason_text(Reason(item.get("code", ""), item.get("params") or {}))
+            for item in entry.get("reason_codes") or []]
+
+
 def _explanation_rows(result: ApplicationResult, offers: dict[str, Offer]) -> list[dict]:
     rows = []
     labels = dict(Outcome.choices)
@@ -467,7 +474,7 @@ def _explanation_rows(result: ApplicationResult, offers: dict[str, Offer]) -> li
         priorities = list(offer.formula.priorities or []) if offer is not None else []
         row = {"rank": entry.get("rank"), "code": entry.get("offer"), "offer": offer,
                "outcome": entry.get("outcome"), "outcome_label": labels.get(entry.get("outcome"), entry.get("outcome")),
-               "eligible": entry.get("eligible", True), "reasons": entry.get("reasons") or [],
+               "eligible": entry.get("eligible", True), "reasons": _reason_texts(entry),
                "score": score_text(score[0]) if score else None,
                "priorities_met": [criterion_label(c) for c, f in zip(priorities, score[1:], strict=False) if f],
                "cutoff": score_text((cutoff.get("score") or [None])[0]) if cutoff else None}

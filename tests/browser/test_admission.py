@@ -126,9 +126,9 @@ def test_the_result_after_a_published_run(phone, admission):
     round_.save()
     run = AllocationRunFactory(round=round_, input_hash="c0ffee" * 10 + "abcd", engine_version="1.0.0")
     ApplicationResultFactory(run=run, application=application, offer=welder, rank=2, lottery=0.25, explanation=[
-        {"offer": "COOK", "rank": 1, "eligible": True, "reasons": [], "score": [7.4, 0.0],
+        {"offer": "COOK", "rank": 1, "eligible": True, "reason_codes": [], "score": [7.4, 0.0],
          "outcome": "below_cutoff", "cutoff": {"score": [7.9, 0.0], "lottery": 0.1}},
-        {"offer": "WELD", "rank": 2, "eligible": True, "reasons": [], "score": [7.4, 0.0], "outcome": "invited",
+        {"offer": "WELD", "rank": 2, "eligible": True, "reason_codes": [], "score": [7.4, 0.0], "outcome": "invited",
          "cutoff": None}])
     InvitationFactory(run=run, application=application, offer=welder)
     OfferResultFactory(run=run, offer=welder, invited=12, lowest_score=[6.1, 0.0])

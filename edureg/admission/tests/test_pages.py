@@ -381,12 +381,12 @@ def published(round_, welder, cook, application, applicant):
     round_.save()
     run = AllocationRunFactory(round=round_, input_hash="ab" * 32, engine_version="1.0.0")
     explanation = [
-        {"offer": "COOK", "rank": 1, "eligible": True, "reasons": [], "score": [7.8, 0.0], "outcome": "below_cutoff",
-         "cutoff": {"score": [8.25, 1.0], "lottery": 0.2}},
-        {"offer": "WELD", "rank": 2, "eligible": True, "reasons": [], "score": [7.8, 1.0], "outcome": "invited",
+        {"offer": "COOK", "rank": 1, "eligible": True, "reason_codes": [], "score": [7.8, 0.0],
+         "outcome": "below_cutoff", "cutoff": {"score": [8.25, 1.0], "lottery": 0.2}},
+        {"offer": "WELD", "rank": 2, "eligible": True, "reason_codes": [], "score": [7.8, 1.0], "outcome": "invited",
          "cutoff": None},
         {"offer": "CARP", "rank": 3, "eligible": False,
-         "reasons": ["Too young: the minimum age is 14 (you will be 13)."], "score": [7.8, 0.0],
+         "reason_codes": [{"code": "too_young", "params": {"age": 13, "min_age": 14}}], "score": [7.8, 0.0],
          "outcome": "ineligible", "cutoff": None},
     ]
     ApplicationResultFactory(run=run, application=application, offer=welder, rank=2, explanation=explanation,
