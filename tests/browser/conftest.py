@@ -49,6 +49,11 @@ def browser():
 @pytest.fixture
 def browser_page(browser, live_server):
     """A new page in a new browser context, its base URL the live server (transactional database)."""
+    from edureg.programmes.services import load_kinds
+
+    # A transactional test's flush also removes the rows the data migrations loaded (programme kinds and rules):
+    # put them back for the next one.
+    load_kinds()
     context = browser.new_context(base_url=live_server.url, locale="lt-LT", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()

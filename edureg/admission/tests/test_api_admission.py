@@ -31,7 +31,8 @@ API = "/api/v1"
 
 
 def client_for(world, role) -> APIClient:
-    client = APIClient()
+    """An API client asking for English (the default language is Lithuanian)."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if role != "anonymous":
         client.force_authenticate(world.user(role))
     return client
