@@ -1,4 +1,24 @@
+import os
+
 import pytest
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that touch the database: the others (pure engines, parsers, validators) do
+    not depend on it and have run on SQLite already. EDUREG_ALL_TESTS=1 runs everything anyway."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" or os.environ.get("EDUREG_ALL_TESTS"):
+        return
+    keep, skipped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = keep
 
 
 @pytest.fixture
