@@ -6,17 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from edureg.core.admin_base import RegisterAdmin
+from edureg.core.admin_steps import BaseStepsMixin, StepForm
 from edureg.core.scoping import permission_name
 
 
@@ -69,14 +64,6 @@ def masked_applicant(person) -> str:
 
 # --- steps --------------------------------------------------------------------------------------------------------
 
-class StepForm(forms.Form):
-    """A step's form; it knows the object the step is taken on (for choices and initial values)."""
-
-    def __init__(self, *args, obj=None, **kwargs):
-        self.obj = obj
-        super().__init__(*args, **kwargs)
-
-
 @dataclass(frozen=True)
 class Step:
     """A button on a change page: in which state it shows, which right it needs, what it asks and which service it
@@ -94,7 +81,7 @@ class Step:
     after: Any = None  # after(admin, obj, result) -> the URL to go to (default: the object's page)
 
 
-class StepsMixin:
+class StepsMixin(BaseStepsMixin):
     """Step buttons on the change page (change_form_template shows `steps`), each a confirmation page."""
 
     steps: tuple[Step, ...] = ()
@@ -106,15 +93,6 @@ class StepsMixin:
         if not request.user.has_perm(permission_name(self.model, step.action)):
             return False
         return self.model._default_manager.for_user(request.user, step.action).filter(pk=obj.pk).exists()
-
-    def available_steps(self, request, obj) -> list[tuple[Step, str]]:
-        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_step"
-        return [(step, reverse(name, args=[obj.pk, step.name])) for step in self.steps
-                if step.shown(obj) and self.may_take(request, obj, step)]
-
-    def step_urls(self):
-        return [path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
-                     name=f"{self.opts.app_label}_{self.opts.model_name}_step")]
 
     def get_urls(self):
         return [*self.step_urls(), *super().get_urls()]
@@ -128,43 +106,6 @@ class StepsMixin:
     def object_links(self, request, obj) -> list[tuple[str, str]]:
         """Other links in the page's tools: [(label, url)]."""
         return []
-
-    def step_view(self, request, object_id, step):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        chosen = next((s for s in self.steps if s.name == step), None)
-        if chosen is None:
-            raise Http404
-        if not self.may_take(request, obj, chosen):
-            raise PermissionDenied
-        form = chosen.form(request.POST or None, obj=obj) if chosen.form else None
-        errors: list[str] = []
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                result = chosen.run(obj, request.user, **(form.cleaned_data if form else {}))
-            except ValidationError as exc:
-                for field, messages_ in (exc.message_dict if hasattr(exc, "error_dict")
-                                         else {NON_FIELD_ERRORS: exc.messages}).items():
-                    if form is not None and field in form.fields:
-                        for message in messages_:
-                            form.add_error(field, message)
-                    else:
-                        errors.extend(messages_)
-            except PermissionDenied as exc:
-                errors.append(str(exc) or gettext("You may not make this change."))
-            else:
-                done = chosen.done(result) if callable(chosen.done) else chosen.done
-                self.message_user(request, done, messages.SUCCESS)
-                url = chosen.after(self, obj, result) if chosen.after else None
-                return redirect(url or reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                                               args=[obj.pk]))
-        context = {**self.admin_site.each_context(request), "title": f"{chosen.label}: {obj}", "object": obj,
-                   "opts": self.opts, "step": chosen, "form": form, "errors": errors,
-                   "change_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                                         args=[obj.pk])}
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/admission/step.html", context)
 
 
 # --- read-only pages ------------------------------------------------------------------------------------------------

@@ -4,16 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from edureg.core.admin_steps import BaseStepsMixin
 from edureg.programmes import services
 from edureg.programmes.admin.common import IN_FORCE
 from edureg.programmes.choices import VersionStatus
@@ -100,7 +94,7 @@ VERSION_STEPS = (
 )
 
 
-class StepsMixin:
+class StepsMixin(BaseStepsMixin):
     """Lifecycle buttons on the change page, each a small confirmation page (with a form if the step asks)."""
 
     steps: tuple[Step, ...] = ()
@@ -115,50 +109,7 @@ class StepsMixin:
             return False
         return Programme.objects.for_user(request.user, "change").filter(pk=self.programme_of(obj).pk).exists()
 
-    def available_steps(self, request, obj) -> list[tuple[Step, str]]:
-        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_step"
-        return [(step, reverse(name, args=[obj.pk, step.name])) for step in self.steps
-                if step.shown(obj) and self.may_take(request, obj, step)]
-
-    def step_urls(self):
-        return [path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
-                     name=f"{self.opts.app_label}_{self.opts.model_name}_step")]
-
-    def step_view(self, request, object_id, step):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        chosen = next((s for s in self.steps if s.name == step), None)
-        if chosen is None:
-            raise Http404
-        if not self.may_take(request, obj, chosen):
-            raise PermissionDenied
-        form = chosen.form(request.POST or None) if chosen.form else None
-        errors: list[str] = []
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                result = chosen.run(obj, request.user, **(form.cleaned_data if form else {}))
-            except ValidationError as exc:
-                for field, messages_ in (exc.message_dict if hasattr(exc, "error_dict")
-                                         else {NON_FIELD_ERRORS: exc.messages}).items():
-                    if form is not None and field in form.fields:
-                        for message in messages_:
-                            form.add_error(field, message)
-                    else:
-                        errors.extend(messages_)
-            except PermissionDenied as exc:
-                errors.append(str(exc) or gettext("You may not make this change."))
-            else:
-                self.message_user(request, chosen.done, messages.SUCCESS)
-                return redirect(self.after_step_url(obj, result))
-        context = {**self.admin_site.each_context(request), "title": f"{chosen.label}: {obj}", "object": obj,
-                   "opts": self.opts, "step": chosen, "form": form, "errors": errors,
-                   "change_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                                         args=[obj.pk])}
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/programmes/step.html", context)
-
-    def after_step_url(self, obj, result) -> str:
+    def after_step_url(self, obj, step, result) -> str:
         if isinstance(result, ProgrammeVersion):
             return reverse("admin:programmes_programmeversion_change", args=[result.pk])
         return reverse("admin:programmes_programme_change", args=[self.programme_of(obj).pk])
