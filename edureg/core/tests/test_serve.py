@@ -57,7 +57,8 @@ def _serve_and_get(env, port) -> tuple[dict, str]:
                     raise AssertionError(process.stdout.read()) from None
                 time.sleep(0.3)
     finally:
-        process.send_signal(signal.SIGTERM)
+        # The whole group: the development server's autoreloader runs the server in a child that keeps the pipe.
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             output, _ = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
