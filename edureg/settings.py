@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "edureg.qualifications",
     "edureg.programmes",
     "edureg.admission",
+    "edureg.datacollections",
+    "edureg.indicators",
     "edureg.pages",
     "edureg.synthetic",
     "django.contrib.admin",

@@ -34,6 +34,40 @@ PUBLIC_READ = {
     "admission.offer": VIEW,
     "admission.allocationrun": VIEW,
     "admission.offerresult": VIEW,
+    # Monitoring: the catalogue, and the published run's observations (disclosure-controlled by their readers).
+    "indicators.theme": VIEW,
+    "indicators.measure": VIEW,
+    "indicators.indicator": VIEW,
+    "indicators.indicatorrun": VIEW,
+    "indicators.observation": VIEW,
+    # Data collections: the forms themselves are public.
+    "datacollections.collection": VIEW,
+    "datacollections.section": VIEW,
+    "datacollections.field": VIEW,
+    "datacollections.rule": VIEW,
+    "datacollections.period": VIEW,
+}
+
+# The agency's education-data unit: the indicator catalogue, runs, data collections and their approval.
+STATISTICS = {
+    "indicators.theme": ALL,
+    "indicators.measure": ALL,
+    "indicators.indicator": ALL,
+    "indicators.indicatorrun": ("view", "add", "delete"),
+    "indicators.observation": VIEW,
+    "datacollections.collection": ALL,
+    "datacollections.section": ALL,
+    "datacollections.field": ALL,
+    "datacollections.rule": ALL,
+    "datacollections.period": ALL,
+    "datacollections.submission": ("view", "change"),
+    "datacollections.value": VIEW,
+}
+
+# A respondent institution fills in its own submissions (the services keep approved ones closed).
+RESPONDENT = {
+    "datacollections.submission": ("view", "change"),
+    "datacollections.value": ALL,
 }
 
 # The admission organiser (the agency) configures rounds, enters applications on applicants' behalf and runs them.
@@ -105,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programmes.programme": ALL,
         "programmes.programmeversion": ALL,
         **ADMISSION_ORGANISER,
+        **STATISTICS,
         "accounts.membership": ALL,
         "core.objectchange": VIEW,
         "core.readaccess": VIEW,
@@ -121,6 +156,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programmes.programmeevent": VIEW,
         **ADMISSION_SCHOOL,
         "admission.invitation": VIEW,
+        "datacollections.submission": VIEW,
+        "datacollections.value": VIEW,
     },
     Role.INSTITUTION_OFFICER: {
         **PUBLIC_READ,
@@ -131,6 +168,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "pedagogues.employment": EDIT,
         **PROVIDER,
         **ADMISSION_SCHOOL,
+        **RESPONDENT,
     },
     Role.EXPERT: dict(PUBLIC_READ),
     Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW, **ADMISSION_APPLICANT},

@@ -1,0 +1,1 @@
+"""Fact sources: see edureg.indicators.sources."""
