@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", include("edureg.api_urls")),
     path("admin/", admin.site.urls),
     path("admission/", include("edureg.admission.urls")),
+    path("statistics/", include("edureg.indicators.urls")),
+    path("collections/", include("edureg.datacollections.urls")),
     path("", include("edureg.pages.urls")),
 ]
 

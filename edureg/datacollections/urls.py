@@ -1,0 +1,4 @@
+"""Respondents' and the agency's pages of data collections."""
+
+app_name = "collections"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Dashboards and downloads of published indicators."""
+
+app_name = "statistics"
+urlpatterns = []
