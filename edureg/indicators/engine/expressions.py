@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 50
+MAX_DEPTH = 50  # nested parentheses, function calls and unary minuses
+MAX_HEIGHT = 200  # height of the tree (a chain a + b + c ... is as high as it is long): evaluation recurses on it
 
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
                     r"|(?P<name>[A-Za-z_][A-Za-z0-9_.]*)|(?P<op>[-+*/(),]))")
@@ -123,6 +124,18 @@ class _Parser:
         self.i = 0
         self.functions = functions
         self.depth = 0
+        self.heights: dict[int, int] = {}
+
+    def height(self, node) -> int:
+        return self.heights.get(id(node), 1)
+
+    def built(self, node, pos: int, *children):
+        """Record the height of a new node; refuse a tree too high to evaluate without exhausting the stack."""
+        height = 1 + max(self.height(child) for child in children)
+        if height > MAX_HEIGHT:
+            raise ExpressionError(f"the formula has too many operations in a row (at most {MAX_HEIGHT})", pos)
+        self.heights[id(node)] = height
+        return node
 
     def peek(self):
         return self.tokens[self.i]
@@ -143,16 +156,18 @@ class _Parser:
             raise ExpressionError("the formula is nested too deeply", self.peek()[2])
         node = self.term()
         while self.peek()[1] in ("+", "-") and self.peek()[0] == "op":
-            op = self.take()[1]
-            node = Binary(op, node, self.term())
+            _, op, pos = self.take()
+            right = self.term()
+            node = self.built(Binary(op, node, right), pos, node, right)
         self.depth -= 1
         return node
 
     def term(self):
         node = self.factor()
         while self.peek()[1] in ("*", "/") and self.peek()[0] == "op":
-            op = self.take()[1]
-            node = Binary(op, node, self.factor())
+            _, op, pos = self.take()
+            right = self.factor()
+            node = self.built(Binary(op, node, right), pos, node, right)
         return node
 
     def factor(self):
@@ -169,14 +184,19 @@ class _Parser:
                     self.take()
                     args.append(self.expression())
                 self.expect(")")
-                return Call(text, tuple(args))
+                return self.built(Call(text, tuple(args)), pos, *args)
             return Name(text)
         if text == "(":
             node = self.expression()
             self.expect(")")
             return node
         if text == "-":
-            return Negate(self.factor())
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ExpressionError("the formula is nested too deeply", pos)
+            operand = self.factor()
+            self.depth -= 1
+            return self.built(Negate(operand), pos, operand)
         if kind == "end":
             raise ExpressionError("the formula ends too early", pos)
         raise ExpressionError(f"unexpected {text!r}", pos)
