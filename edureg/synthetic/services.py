@@ -36,15 +36,15 @@ from edureg.learners.models import Enrolment
 from edureg.pedagogues.models import Employment
 from edureg.persons.models import Person
 from edureg.qualifications.models import Qualification, SectoralCommittee
-from edureg.synthetic import admission, registers
+from edureg.synthetic import admission, libraries, registers
 from edureg.synthetic.bulk import Progress, Writer
 from edureg.synthetic.engine import SCALES, Municipality, Params, generate
 from edureg.synthetic.engine.tables import NAT, Country
 
 # Deleted by a reset, dependants first (admission rounds too: their offers point at offerings, their applications
-# at persons).
-REGISTER_MODELS: tuple[type[models.Model], ...] = (*admission.MODELS, *registers.MODELS, Enrolment, Employment,
-                                                   StatusChange, Branch, Institution, Person)
+# at persons; and the data collections' periods, submissions and values: library reports point at libraries).
+REGISTER_MODELS: tuple[type[models.Model], ...] = (*libraries.MODELS, *admission.MODELS, *registers.MODELS,
+                                                   Enrolment, Employment, StatusChange, Branch, Institution, Person)
 
 
 class CountryExists(Exception):
@@ -234,6 +234,13 @@ def build_country(*, scale: str = "small", seed: int = 1, reset: bool = False,
             # The main admission round of the offerings' school year: applications, the run, published results,
             # contracts (synthetic/admission.py).
             admission.build_round(country, ids, lookup, report=report, timer=timer, progress=say, seed=seed)
+            # The libraries' annual reports of every year (synthetic/libraries.py).
+            with timer.step("library reports"):
+                try:
+                    report.counts.update(libraries.build_libraries(
+                        seed=seed, years=range(params.first_year, params.last_year + 1), progress=say))
+                except libraries.DefinitionsMissing:
+                    report.counts["library reports"] = 0  # an installation without data collections
             if connection.vendor == "postgresql":
                 # The foreign keys are checked at commit (deferred); do it here to see its time.
                 with timer.step("foreign-key checks"), connection.cursor() as cursor:
@@ -416,6 +423,7 @@ DEMO_USERS = (
     ("demo_vet_school", "institution_officer", "vet_institution"),  # a programme provider
     ("demo_expert", "expert", ""),
     ("demo_applicant", "applicant", "person"),
+    ("demo_library", "institution_officer", "library"),  # fills in the library annual report
     ("demo_public", "public", ""),
 )
 DEMO_MUNICIPALITY = "LT-57"  # Vilnius city
@@ -448,6 +456,13 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
         institution = (schools.filter(municipality__code=DEMO_MUNICIPALITY).first() or schools.first())
         if institution is None:
             raise ValueError(_("The synthetic country has no VET school."))
+        return {"institution": institution}, institution.name
+    if kind == "library":
+        # The municipal public library of Vilnius city; its report of the open period is not started
+        # (synthetic/libraries.py).
+        institution = libraries.demo_library(DEMO_MUNICIPALITY)
+        if institution is None:
+            raise ValueError(_("The synthetic country has no municipal public library."))
         return {"institution": institution}, institution.name
     if kind == "person":
         # The applicant of the synthetic main round invited to their second preference (synthetic/admission.py);

@@ -4,7 +4,8 @@
 
 Migrates the database, loads the classifiers, builds the synthetic country (unless the database
 already has one; a country built before the qualifications and programmes registers existed gets them
-added), creates one demo user per role, prints their logins and serves the site.
+added; one without the library reports gets them), computes and publishes the indicators when the data
+changed or nothing is published, creates one demo user per role, prints their logins and serves the site.
 """
 
 from functools import partial
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from edureg.synthetic.engine import SCALES
+from edureg.synthetic.engine import SCALES, Params
 from edureg.synthetic.registers import has_registers
 from edureg.synthetic.services import (
     CountryExists,
@@ -121,7 +122,9 @@ class Command(BaseCommand):
             rows.append(("total", f"{total:.1f}", ""))
             out.write(table(rows, ("step", "seconds", "rows")))
             out.write(f"   change records written under job {report.job_id}")
-        out.write(self.style.MIGRATE_HEADING("4. Demo users"))
+        out.write(self.style.MIGRATE_HEADING("4. Library reports and statistics"))
+        self._reports_and_statistics(seed=seed, changed=build is not None)
+        out.write(self.style.MIGRATE_HEADING("5. Demo users"))
         try:
             users = ensure_demo_users(secret=settings.SECRET_KEY)
         except ValueError as exc:
@@ -133,3 +136,35 @@ class Command(BaseCommand):
             return
         out.write("")
         call_command("serve", host=host, port=port)
+
+    def _reports_and_statistics(self, *, seed: int, changed: bool) -> None:
+        """The library reports for a country kept from before they existed; then the indicators computed and
+        published when the data changed or nothing is published (synthetic/libraries.py, synthetic/statistics.py).
+        Either missing leaves a warning, not a failed demo."""
+        from edureg.core.audit.sequencer import assign_positions
+        from edureg.synthetic import libraries, statistics
+
+        out = self.stdout
+        if libraries.has_libraries():
+            out.write("   library reports: " + ("written with the country" if changed else "kept"))
+        else:
+            params = Params(scale=SCALES["small"], seed=seed)
+            try:
+                counts = libraries.build_libraries(seed=seed, years=range(params.first_year, params.last_year + 1))
+            except libraries.LibraryDataError as exc:
+                out.write(self.style.WARNING(f"   library reports not written: {exc}"))
+            else:
+                assign_positions()
+                changed = True
+                out.write(f"   library reports written: {counts['library submissions']} submissions, "
+                          f"{counts['library values']} values")
+        if not changed and statistics.has_published_run():
+            out.write("   published statistics: kept")
+            return
+        try:
+            result = statistics.publish_statistics()
+        except statistics.StatisticsUnavailable as exc:
+            out.write(self.style.WARNING(f"   statistics not published: {exc}"))
+            return
+        timing = ", ".join(f"{step} {s:.1f} s" for step, s in result.seconds.items())
+        out.write(f"   indicator run #{result.run_number} published: {result.observations} observations ({timing})")
