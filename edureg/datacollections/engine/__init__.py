@@ -1,0 +1,1 @@
+"""Pure computation for data collections: checking answers against the form and its validation rules. No Django."""
