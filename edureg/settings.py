@@ -188,6 +188,9 @@ SPECTACULAR_SETTINGS = {
         "QualificationTypeEnum": "edureg.qualifications.choices.QualificationType",
         "VersionStatusEnum": "edureg.programmes.choices.VersionStatus",
         "ModuleTypeEnum": "edureg.programmes.choices.ModuleType",
+        "FieldTypeEnum": "edureg.datacollections.choices.FieldType",
+        "RuleSeverityEnum": "edureg.datacollections.choices.Severity",
+        "ProgrammeRuleSeverityEnum": "edureg.programmes.choices.RuleSeverity",
         "LearningFormEnum": "edureg.programmes.choices.LearningForm",
     },
 }

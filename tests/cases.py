@@ -103,9 +103,10 @@ CASES = [
 ]
 
 # The registers of later issues keep their cases in modules of their own.
-from tests import cases_admission, cases_programmes, cases_qualifications  # noqa: E402
+from tests import cases_admission, cases_datacollections, cases_indicators, cases_programmes, cases_qualifications  # noqa: E402
 
 CASES += cases_qualifications.CASES + cases_programmes.CASES + cases_admission.CASES
+CASES += cases_indicators.CASES + cases_datacollections.CASES
 
 
 def _read_access(world):

@@ -141,6 +141,25 @@ TASKS += [
 ]
 
 
+# Monitoring and statistics: the public dashboards, and the agency's catalogue and runs.
+TASKS += [
+    Task(PUBLIC, _("Education statistics"), _("Indicators by year and municipality, with charts, tables, "
+                                              "downloads and the statistical summary."),
+         "statistics:index"),
+    Task(ADMINISTRATION, _("Indicator catalogue"), _("Indicators with their formulas, measures and methodology."),
+         "admin:indicators_indicator_changelist", "indicators.change_indicator", back_office=True),
+    Task(ADMINISTRATION, _("Indicator runs"), _("Compute the catalogue, compare runs and publish one."),
+         "admin:indicators_indicatorrun_changelist", "indicators.add_indicatorrun", back_office=True),
+    Task(REGISTERS, _("Statistical reports"), _("Fill in and submit your institution's periodic statistical "
+                                                "reports, on the web or by spreadsheet."),
+         "collections:index", "datacollections.change_value"),
+    Task(ADMINISTRATION, _("Statistical reports received"), _("Respondents' reports by period: approve, return "
+                                                              "with a comment, remind."),
+         "collections:index", "datacollections.change_period"),
+    Task(ADMINISTRATION, _("Data collections"), _("Forms, validation rules and periods of the data collections."),
+         "admin:datacollections_collection_changelist", "datacollections.change_collection", back_office=True),
+]
+
 @dataclass(frozen=True)
 class TaskLink:
     title: Promise | str
