@@ -311,6 +311,17 @@ def test_collection_sums_approved_values(library_form, w):
     assert load_sources()["collection"].years() == [2025]
 
 
+def test_population_served_counts_only_the_municipalities_of_approved_reports(library_form, w):
+    """The pending report's municipality is not in the denominator of per-resident indicators."""
+    municipality = w["L"].municipality
+    expected = municipality.extra["population"]
+    f = frame("collection", measure("served", source="collection", aggregation="sum", field="population_served",
+                                    collection=library_form),
+              measure("users", source="collection", aggregation="sum", field="users", collection=library_form))
+    assert total(f, "served") == expected > 0
+    assert total(f, "served", municipality=municipality.code) == expected and total(f, "users") == 300
+
+
 def test_collection_measure_sums_only_numeric_fields_of_its_collection(library_form):
     good = measure("users", source="collection", aggregation="sum", field="users", collection=library_form)
     good.full_clean()
