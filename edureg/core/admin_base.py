@@ -96,9 +96,25 @@ def _service_form(admin_obj, request, base_form, change_flag):
     return ServiceValidatedForm
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Row ids typed by hand (raw-id widgets) or posted beyond what the database can hold are a bad choice, not a
+    crash."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if str(pk).strip().lstrip("-").isdigit() and abs(int(pk)) >= 2**63:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class RegisterAdmin(ServiceWrites, admin.ModelAdmin):
     show_full_result_count = False
     history_template = "admin/core/object_history.html"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         qs = self.model._default_manager.for_user(request.user, "view")

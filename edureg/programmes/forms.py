@@ -54,17 +54,6 @@ class ListJSONField(forms.JSONField):
         return [] if value in self.empty_values else super().to_python(value)
 
 
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Row ids typed by hand (raw-id widgets) beyond what the database can hold are a bad choice, not a crash."""
-
-    def _check_values(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            if str(pk).strip().lstrip("-").isdigit() and abs(int(pk)) >= 2**63:
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                            params={"pk": pk})
-        return super()._check_values(value)
-
-
 def code_list_formfield(db_field, **kwargs):
     """The form field for a JSON list of codes, a strict JSON field for other JSON, or None for any other field."""
     choices = CODE_LISTS.get(db_field.name)

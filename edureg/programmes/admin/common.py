@@ -6,24 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from edureg.classifiers.models import ClassifierItem
 from edureg.programmes.choices import VersionStatus
-from edureg.programmes.forms import (
-    BoundedModelMultipleChoiceField,
-    code_list_formfield,
-)
+from edureg.programmes.forms import code_list_formfield
 
 IN_FORCE = (VersionStatus.REGISTERED, VersionStatus.SUSPENDED)
 
 
 class CodeListFieldsMixin:
-    """JSON lists of codes (forms of learning, target groups) as multiple choices, other JSON strict; row ids of
-    many-to-many raw-id fields checked for range."""
+    """JSON lists of codes (forms of learning, target groups) as multiple choices, other JSON strict."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return code_list_formfield(db_field) or super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class LevelFilter(admin.SimpleListFilter):
