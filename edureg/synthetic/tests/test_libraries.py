@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from edureg.accounts.models import Membership
 from edureg.core.audit.serialize import snapshot
@@ -124,7 +124,7 @@ def test_the_demo_library_officer_fills_in_its_own_report(country):
 
 
 def test_a_second_build_is_refused_and_a_reset_replaces_the_reports(country):
-    with pytest.raises(libraries.LibraryDataError, match="already holds library reports"):
+    with translation.override("en"), pytest.raises(libraries.LibraryDataError, match="already holds library reports"):
         libraries.build_libraries(seed=5)
     old = set(Submission.objects.values_list("pk", flat=True))
     report = build_country(scale="tiny", seed=6, reset=True)
@@ -152,7 +152,7 @@ def test_an_empty_period_of_the_agency_is_reused_and_one_with_reports_refused(cl
 
 
 def test_no_libraries_no_reports(classifiers):
-    with pytest.raises(libraries.LibraryDataError, match="no municipal public library"):
+    with translation.override("en"), pytest.raises(libraries.LibraryDataError, match="no municipal public library"):
         libraries.build_libraries(seed=1)
     assert not Period.objects.exists() and not Submission.objects.exists()
 

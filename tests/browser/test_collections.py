@@ -15,7 +15,6 @@ from edureg.datacollections.models import Collection, Submission
 from edureg.datacollections.services import load_collections, open_period
 from edureg.datacollections.tests.conftest import GOOD, library
 from edureg.datacollections.tests.factories import library_type
-from tests.browser.conftest import browser  # noqa: F401  (the session's Chromium)
 from tests.browser.helpers import check_a11y, follow, visit
 from tests.world import PASSWORD
 
@@ -42,7 +41,7 @@ class Phones:
 
 
 @pytest.fixture
-def phones(browser, live_server):  # noqa: F811
+def phones(browser, live_server):
     if connection.vendor != "sqlite":
         pytest.skip("browser tests run on SQLite")
     phones = Phones(browser, live_server.url)
