@@ -398,6 +398,11 @@ def publish_run(run: IndicatorRun, *, actor) -> IndicatorRun:
             raise ValidationError({"status": [_("Only a finished run can be published.")]})
         if locked.published_at is not None and IndicatorRun.objects.published() == locked:
             raise ValidationError({"status": [_("This run is already the published one.")]})
+        if locked.indicators.exists():
+            # The public reads one run: publishing a run of some indicators would hide all the others.
+            raise ValidationError({"indicators": [_(
+                "A run of some indicators can be checked and compared, not published: the public would lose the "
+                "other indicators. Compute the whole catalogue to publish.")]})
         locked.published_at = timezone.now()
         locked.published_by = actor if getattr(actor, "is_authenticated", False) else None
         locked.save(update_fields=["published_at", "published_by"])

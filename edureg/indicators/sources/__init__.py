@@ -7,6 +7,7 @@ column per measure, computed in set-based queries (GROUP BY in the database), ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from edureg.indicators.engine.expressions import ExpressionError, parse
 
 # Filter field kinds: "code" (compared as text; eq/ne/in/not_in), "number" (every operator), "bool" (eq/ne).
 CODE, NUMBER, BOOL = "code", "number", "bool"
+FORMULA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 OPERATORS_BY_KIND = {CODE: ("eq", "ne", "in", "not_in"), NUMBER: FILTER_OPERATORS, BOOL: ("eq", "ne")}
 
 
@@ -65,6 +67,9 @@ def check_measure(measure) -> dict[str, list[str]]:
         return {"source": [_("Unknown source %(code)r; known: %(known)s.") % {
             "code": measure.source, "known": ", ".join(sorted(sources))}]}
     errors: dict[str, list[str]] = {}
+    if measure.code and not FORMULA_NAME.fullmatch(measure.code):
+        errors["code"] = [_("A measure's code is a name in formulas: letters, digits and _, not starting with a digit "
+                            "(a hyphen would read as a minus).")]
     if measure.source == "collection" and not measure.collection_id:
         errors["collection"] = [_("A measure over a data collection names the collection.")]
         return errors

@@ -93,13 +93,13 @@ def test_the_measure_page_says_what_each_source_offers_and_who_uses_the_measure(
 ])
 def test_bad_filters_show_on_the_filters_field(agency, filters, message):
     page = agency.get(url(Measure, "add"))
-    data = admin_post_data(page, code="m-new", name_lt="Matas", name_en="Measure", source="learners",
+    data = admin_post_data(page, code="m_new", name_lt="Matas", name_en="Measure", source="learners",
                            aggregation="count", filters=filters)
     response = agency.post(url(Measure, "add"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["filters"] and message in " ".join(errors["filters"]), errors
-    assert not Measure.objects.filter(code="m-new").exists()
+    assert not Measure.objects.filter(code="m_new").exists()
 
 
 # --- runs -----------------------------------------------------------------------------------------------------

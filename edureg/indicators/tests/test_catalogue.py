@@ -155,6 +155,13 @@ def test_indicator_clean_refuses_unknown_measures_and_dimensions():
                            dimensions=["county", "municipality"]).full_clean()
 
 
+def test_a_measure_code_with_a_hyphen_is_refused():
+    """A formula would read "learners-vet" as learners minus vet."""
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        Measure(code="learners-vet", name_lt="x", name_en="x", source="learners").full_clean()
+    assert "minus" in error.value.message_dict["code"][0]
+
+
 def test_measure_clean_refuses_bad_filters():
     with pytest.raises(ValidationError) as error:
         Measure(code="x", name_lt="x", name_en="x", source="staff",

@@ -108,6 +108,15 @@ def test_a_run_of_some_indicators_reads_only_their_sources(catalogue):
         compute_now(indicators=["NOPE"])
 
 
+def test_a_run_of_some_indicators_is_not_published(catalogue):
+    """The public reads one run: publishing a partial one would hide every other indicator."""
+    whole = publish_run(compute_now(), actor=None)
+    part = compute_now(indicators=["N"])
+    with translation.override("en"), pytest.raises(ValidationError, match="not published"):
+        publish_run(part, actor=None)
+    assert IndicatorRun.objects.published() == whole
+
+
 def test_a_failed_run_leaves_no_observations(catalogue, monkeypatch):
     source = load_sources()["staff"]
 
