@@ -16,7 +16,6 @@ formula naming an unknown measure is a 400 naming the formula's field) and runs 
 import csv
 import io
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +27,6 @@ from rest_framework.response import Response
 
 from edureg.core.api.registry import register
 from edureg.core.api.viewsets import ReadOnlyRegisterViewSet, RegisterViewSet, RegisterViewSetMixin
-from edureg.core.services import apply_changes, delete_instance, save_validated
 from edureg.indicators.engine.dimensions import DIMENSIONS
 from edureg.indicators.filters import (
     IndicatorFilter,
@@ -48,61 +46,13 @@ from edureg.indicators.serializers import (
     ObservationSerializer,
     StartRunSerializer,
     ThemeSerializer,
-    formula_names,
 )
+from edureg.indicators.services.entries import create_entry, delete_entry, update_entry
 from edureg.programmes.api import PublishedOnlyMixin
 
 CODE = r"[-a-zA-Z0-9_]{1,60}"
 NUMBER = r"[0-9]{1,9}"
 CSV_COLUMNS = ("indicator", "year", *DIMENSIONS, "value", "numerator", "denominator", "flag")
-
-
-# --- catalogue writes -------------------------------------------------------------------------------------------
-# Plain validated writes (core.services: one audited transaction, full_clean, scope), plus the catalogue's own
-# rules: a measure named by formulas keeps its code and is not deleted; an indicator of the published run is not
-# deleted (it would vanish from the open data; make it not public instead).
-
-def indicators_using(measure_code: str) -> list[str]:
-    return sorted(i.code for i in Indicator.objects.only("code", "numerator", "denominator")
-                  if measure_code in formula_names(i.numerator) + formula_names(i.denominator))
-
-
-def create_entry(model):
-    def create(*, actor, **fields):
-        return save_validated(model(**fields), actor=actor)
-
-    return create
-
-
-def update_entry(instance, *, actor, **changes):
-    if isinstance(instance, Measure) and changes.get("code", instance.code) != instance.code:
-        users = indicators_using(instance.code)
-        if users:
-            raise DjangoValidationError({"code": [_("Indicators %(codes)s name this measure in their formulas; "
-                                                    "change them first.") % {"codes": ", ".join(users)}]})
-    return apply_changes(instance, changes, actor=actor)
-
-
-def deletion_refusal(instance) -> str:
-    """Why a catalogue entry cannot be deleted ("" when it can)."""
-    if isinstance(instance, Measure):
-        users = indicators_using(instance.code)
-        if users:
-            return _("Indicators %(codes)s name this measure in their formulas; change them first.") % {
-                "codes": ", ".join(users)}
-    if isinstance(instance, Indicator):
-        run = published_run()
-        if run is not None and run.observations.filter(indicator=instance).exists():
-            return _("The indicator is published in run #%(number)d; it cannot be deleted. Make it not public "
-                     "instead.") % {"number": run.number}
-    return ""
-
-
-def delete_entry(instance, *, actor):
-    refusal = deletion_refusal(instance)
-    if refusal:
-        raise DjangoValidationError(refusal)
-    delete_instance(instance, actor=actor)
 
 
 class CatalogueWrites:

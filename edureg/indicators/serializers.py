@@ -13,22 +13,11 @@ from edureg.core.scoping import scope_for
 from edureg.datacollections.models import Collection
 from edureg.indicators.choices import Dimension, Flag
 from edureg.indicators.engine.dimensions import DIMENSIONS
-from edureg.indicators.engine.expressions import ExpressionError, parse
 from edureg.indicators.models import Indicator, IndicatorRun, Measure, Observation, Theme
 from edureg.indicators.publication import masked
+from edureg.indicators.services.entries import formula_names
 
 NAME = _("The name in the request's language.")
-
-
-def formula_names(text: str) -> list[str]:
-    """The measure codes a stored formula reads, in the order they first appear (none if it does not parse)."""
-    if not text:
-        return []
-    try:
-        names = parse(text).names
-    except ExpressionError:
-        return []
-    return sorted(names, key=lambda n: (text.find(n), n))
 
 
 def sees_raw(user) -> bool:

@@ -13,10 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from edureg.core.admin_base import RegisterAdmin, model_values
 from edureg.indicators.admin.common import with_observations
-from edureg.indicators.api import create_entry, delete_entry, deletion_refusal, indicators_using, update_entry
 from edureg.indicators.choices import Dimension
 from edureg.indicators.models import Indicator, Measure, Observation, Theme
-from edureg.indicators.serializers import formula_names
+from edureg.indicators.services.entries import (
+    create_entry,
+    delete_entry,
+    deletion_refusal,
+    formula_names,
+    indicators_using,
+    update_entry,
+)
 from edureg.indicators.sources import load_sources, source_choices
 
 KIND_NAMES = {"code": _("code"), "number": _("number"), "bool": _("true/false")}
