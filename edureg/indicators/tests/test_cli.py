@@ -13,6 +13,7 @@ from django.utils import translation
 from edureg.classifiers.tests.factories import item
 from edureg.indicators.models import Indicator, IndicatorRun
 from edureg.indicators.tests import world
+from edureg.learners.tests.factories import EnrolmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,14 @@ def test_compute_publish_status_compare(loaded):
     compare = run("compare", "1", "2")
     assert compare.startswith("Run #1 → #2:") and "removed" in compare
     assert '"PED-RATIO"' in run("compare", "1", "2", "--json")
+
+
+def test_compute_if_changed_only_after_a_change(loaded):
+    assert "Run #1 published." in run("compute", "--if-changed", "--publish")  # nothing published yet
+    assert "up to date; nothing to compute" in run("compute", "--if-changed", "--publish")
+    assert IndicatorRun.objects.count() == 1
+    EnrolmentFactory(institution=loaded["A"], school_year=2025)
+    assert "Run #2 published." in run("compute", "--if-changed", "--publish")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -34,6 +34,9 @@ class Command(BaseCommand):
         compute.add_argument("--indicator", action="append", dest="indicators", metavar="CODE",
                              help="compute only this indicator (repeatable)")
         compute.add_argument("--publish", action="store_true", help="publish the run when it has finished")
+        compute.add_argument("--if-changed", action="store_true", dest="if_changed",
+                             help="only when the registers or approved reports changed since the published run "
+                                  "(for a nightly job)")
         publish = commands.add_parser("publish", help="publish a finished run")
         publish.add_argument("--run", type=int, dest="number", help="the run's number (default: the latest finished)")
         commands.add_parser("status", help="the runs, the published one and whether it is out of date")
@@ -65,8 +68,16 @@ class Command(BaseCommand):
 
     # --- compute, publish ----------------------------------------------------------------------------------------
 
-    def handle_compute(self, *, indicators=None, publish=False, **options):
-        from edureg.indicators.services import compute_now, publish_run
+    def handle_compute(self, *, indicators=None, publish=False, if_changed=False, **options):
+        from edureg.indicators.models import IndicatorRun
+        from edureg.indicators.services import changes_since, compute_now, publish_run
+
+        if if_changed:
+            published = IndicatorRun.objects.published()
+            changes = changes_since(published) if published is not None else None
+            if changes == 0:
+                self.stdout.write(f"Published run #{published.number} is up to date; nothing to compute.")
+                return
 
         def progress(percent, message):
             if options.get("verbosity", 1) >= 2:
@@ -80,7 +91,10 @@ class Command(BaseCommand):
             raise CommandError(f"The run failed: {type(exc).__name__}: {exc}") from None
         self._print_run(run)
         if publish:
-            publish_run(run, actor=None)
+            try:
+                publish_run(run, actor=None)
+            except ValidationError as exc:
+                raise CommandError(_message(exc)) from None
             self.stdout.write(f"Run #{run.number} published.")
 
     def _print_run(self, run):
