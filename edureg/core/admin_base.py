@@ -4,6 +4,8 @@ A form is validated by the same service that saves it (a dry run that is rolled 
 services (overlaps, status transitions, scope) show as form errors instead of failing on save.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
@@ -106,6 +108,33 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                             params={"pk": pk})
         return super()._check_values(value)
+
+
+class StrictJSONDecoder(json.JSONDecoder):
+    """Standard JSON only: NaN and Infinity (which Python reads but databases refuse) are an input error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, parse_constant=self._refuse, **kwargs)
+
+    @staticmethod
+    def _refuse(name):
+        raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON typed in a text area; NaN refused; empty gives `empty` (e.g. list: []) when set; the value's shape is
+    checked by the model's clean()."""
+
+    def __init__(self, *, empty=None, **kwargs):
+        kwargs["decoder"] = StrictJSONDecoder
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "cols": 90, "class": "vLargeTextField"}))
+        self.empty = empty
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values and self.empty is not None:
+            return self.empty() if callable(self.empty) else self.empty
+        return super().to_python(value)
 
 
 class RegisterAdmin(ServiceWrites, admin.ModelAdmin):
@@ -292,3 +321,17 @@ class RegisterInline(ServiceWrites, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm(permission_name(self.model, "delete")) and (
             obj is None or type(obj)._default_manager.for_user(request.user, "change").filter(pk=obj.pk).exists())
+
+
+class ReadOnlyRegisterAdmin(RegisterAdmin):
+    """Rows written only by services (runs, results, answers): listed and shown, never added, changed or deleted
+    here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

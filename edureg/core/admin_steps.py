@@ -35,6 +35,19 @@ class BaseStepsMixin:
         return [(step, reverse(name, args=[obj.pk, step.name])) for step in self.steps
                 if step.shown(obj) and self.may_take(request, obj, step)]
 
+    def get_urls(self):
+        return [*self.step_urls(), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {"steps": self.available_steps(request, obj) if obj is not None else [],
+                 "links": self.object_links(request, obj) if obj is not None else []}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def object_links(self, request, obj) -> list[tuple[str, str]]:
+        """Other links in the page's tools: [(label, url)]."""
+        return []
+
     def step_urls(self):
         return [path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
                      name=f"{self.opts.app_label}_{self.opts.model_name}_step")]

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -20,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import RegisterAdmin, RegisterInline
+from edureg.core.admin_base import ReadOnlyRegisterAdmin, RegisterAdmin, RegisterInline
 from edureg.core.admin_steps import BaseStepsMixin, StepForm
 from edureg.core.scoping import permission_name
 from edureg.datacollections import services
@@ -52,19 +51,6 @@ class StepsMixin(BaseStepsMixin):
 
     def may_take(self, request, obj, step: Step) -> bool:
         return bool(step.may(request.user, obj))
-
-    def get_urls(self):
-        return [*self.step_urls(), *super().get_urls()]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        extra = {"steps": self.available_steps(request, obj) if obj is not None else [],
-                 "links": self.object_links(request, obj) if obj is not None else []}
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
-    def object_links(self, request, obj) -> list[tuple[str, str]]:
-        return []
-
 
 def _refuse_changes(instance, *, actor, **changes):
     """Rows whose fields are all read-only here: the form never changes them (its steps do)."""
@@ -347,7 +333,7 @@ class SubmissionAdmin(StepsMixin, RegisterAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(RegisterAdmin):
+class ValueAdmin(ReadOnlyRegisterAdmin):
     """Answers, read-only: respondents write them through their report (the pages, the XLSX upload, the API)."""
 
     list_display = ("submission", "field", "number", "text")
@@ -356,12 +342,3 @@ class ValueAdmin(RegisterAdmin):
     list_select_related = ("submission__period__collection", "submission__institution", "field")
     fields = ("submission", "field", "number", "text")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,13 +1,13 @@
 """Back-office forms of the programmes register: lists of codes as multiple choices, the content of a new programme's
 first version, and the small forms of the lifecycle steps (reason, date, state code)."""
 
-import json
 
 from django import forms
 from django.db import models
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from edureg.core.admin_base import StrictJSONDecoder
 from edureg.programmes.choices import LearningForm, TargetGroup
 from edureg.programmes.models import ProgrammeVersion, state_code_validator
 
@@ -30,17 +30,6 @@ class ChoiceListField(forms.MultipleChoiceField):
 
     def prepare_value(self, value):
         return value or []
-
-
-class StrictJSONDecoder(json.JSONDecoder):
-    """Standard JSON only: NaN and Infinity (which Python reads but databases refuse) are an input error."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, parse_constant=self._refuse, **kwargs)
-
-    @staticmethod
-    def _refuse(name):
-        raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
 
 
 class ListJSONField(forms.JSONField):

@@ -1,44 +1,15 @@
 """Pieces shared by the admission back-office pages: step buttons (each a small confirmation page, with a form when
 the step asks for something, that calls one service), read-only pages, masked applicants and strict JSON fields."""
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import RegisterAdmin
+from edureg.core.admin_base import ReadOnlyRegisterAdmin, StrictJSONField
 from edureg.core.admin_steps import BaseStepsMixin, StepForm
 from edureg.core.scoping import permission_name
-
-
-class StrictJSONDecoder(json.JSONDecoder):
-    """Standard JSON only: NaN and Infinity (which Python reads but databases refuse) are an input error."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, parse_constant=self._refuse, **kwargs)
-
-    @staticmethod
-    def _refuse(name):
-        raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
-
-
-class StrictJSONField(forms.JSONField):
-    """JSON typed in a text area; NaN refused; the value's shape is checked by the model's clean()."""
-
-    def __init__(self, *, empty=None, **kwargs):
-        kwargs["decoder"] = StrictJSONDecoder
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "cols": 90, "class": "vLargeTextField"}))
-        self.empty = empty
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values and self.empty is not None:
-            return self.empty() if callable(self.empty) else self.empty
-        return super().to_python(value)
 
 
 class StrictJSONMixin:
@@ -94,33 +65,9 @@ class StepsMixin(BaseStepsMixin):
             return False
         return self.model._default_manager.for_user(request.user, step.action).filter(pk=obj.pk).exists()
 
-    def get_urls(self):
-        return [*self.step_urls(), *super().get_urls()]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        extra = {"steps": self.available_steps(request, obj) if obj is not None else [],
-                 "links": self.object_links(request, obj) if obj is not None else []}
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
-    def object_links(self, request, obj) -> list[tuple[str, str]]:
-        """Other links in the page's tools: [(label, url)]."""
-        return []
-
-
 # --- read-only pages ------------------------------------------------------------------------------------------------
 
-class ReadOnlyAdmin(RegisterAdmin):
-    """Rows written only by services (runs, results): listed and shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+ReadOnlyAdmin = ReadOnlyRegisterAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -2,7 +2,6 @@
 writes as the API (edureg.indicators.api: full_clean with the formula and filter checks, the catalogue's rules), so
 a formula naming an unknown measure shows as an error on the formula's field."""
 
-import json
 
 from django import forms
 from django.contrib import admin
@@ -11,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import RegisterAdmin, model_values
+from edureg.core.admin_base import RegisterAdmin, StrictJSONDecoder, model_values
 from edureg.indicators.admin.common import with_observations
 from edureg.indicators.choices import Dimension
 from edureg.indicators.models import Indicator, Measure, Observation, Theme
@@ -26,17 +25,6 @@ from edureg.indicators.services.entries import (
 from edureg.indicators.sources import load_sources, source_choices
 
 KIND_NAMES = {"code": _("code"), "number": _("number"), "bool": _("true/false")}
-
-
-class StrictJSONDecoder(json.JSONDecoder):
-    """Standard JSON only: NaN and Infinity (which Python reads but databases refuse) are an input error."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, parse_constant=self._refuse, **kwargs)
-
-    @staticmethod
-    def _refuse(name):
-        raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
 
 
 class FiltersField(forms.JSONField):

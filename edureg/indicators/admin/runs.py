@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import RegisterAdmin
+from edureg.core.admin_base import ReadOnlyRegisterAdmin, RegisterAdmin
 from edureg.core.admin_steps import BaseStepsMixin
 from edureg.core.scoping import permission_name
 from edureg.indicators.admin.common import with_observations
@@ -331,19 +331,8 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset.filter(year=int(value)) if value and value.isdigit() and len(value) < 5 else queryset
 
 
-class MaskedReadOnlyAdmin(RegisterAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Observation)
-class ObservationAdmin(MaskedReadOnlyAdmin):
+class ObservationAdmin(ReadOnlyRegisterAdmin):
     """Read-only; the agency sees every run's values, everyone else the published run as the public does."""
 
     list_filter = (RunListFilter, IndicatorListFilter, YearListFilter, "flag")
