@@ -76,9 +76,12 @@ def personal_codes_in(text: str) -> set[str]:
 
 @pytest.fixture
 def pupils(world):
-    """One learner at a1 (the institution officer's school) and one at b1 (another municipality)."""
-    return (EnrolmentFactory(institution=world.a1, start_date=datetime.date(2024, 9, 1)).person,
-            EnrolmentFactory(institution=world.b1, start_date=datetime.date(2024, 9, 1)).person)
+    """One learner at a1 (the institution officer's school) and one at b1 (another municipality), with last names no
+    generated person has (tests look for them in pages)."""
+    return (EnrolmentFactory(institution=world.a1, start_date=datetime.date(2024, 9, 1),
+                             person__last_name="Vietinytė").person,
+            EnrolmentFactory(institution=world.b1, start_date=datetime.date(2024, 9, 1),
+                             person__last_name="Užribis").person)
 
 
 # --- scope: the back-office ------------------------------------------------------------------------------
