@@ -65,10 +65,9 @@ from edureg.admission.serializers import (
     ScoringFormulaSerializer,
 )
 from edureg.core.api.registry import register
-from edureg.core.api.viewsets import ReadOnlyRegisterViewSet, RegisterViewSet
+from edureg.core.api.viewsets import PublishedOnlyMixin, ReadOnlyRegisterViewSet, RegisterViewSet
 from edureg.core.scoping import scope_for
 from edureg.persons.models import Person
-from edureg.programmes.api import PublishedOnlyMixin
 
 CODE = r"[-a-zA-Z0-9_]{1,40}"
 

@@ -26,7 +26,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from edureg.core.api.registry import register
-from edureg.core.api.viewsets import ReadOnlyRegisterViewSet, RegisterViewSet, RegisterViewSetMixin
+from edureg.core.api.viewsets import PublishedOnlyMixin, ReadOnlyRegisterViewSet, RegisterViewSet, RegisterViewSetMixin
 from edureg.indicators.engine.dimensions import DIMENSIONS
 from edureg.indicators.filters import (
     IndicatorFilter,
@@ -48,7 +48,6 @@ from edureg.indicators.serializers import (
     ThemeSerializer,
 )
 from edureg.indicators.services.entries import create_entry, delete_entry, update_entry
-from edureg.programmes.api import PublishedOnlyMixin
 
 CODE = r"[-a-zA-Z0-9_]{1,60}"
 NUMBER = r"[0-9]{1,9}"

@@ -12,13 +12,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from edureg.core.api.permissions import action_for
 from edureg.core.api.registry import register
-from edureg.core.api.viewsets import EditRegisterViewSet, ReadOnlyRegisterViewSet, RegisterViewSet
-from edureg.core.scoping import permission_name
+from edureg.core.api.viewsets import (
+    EditRegisterViewSet,
+    PublishedOnlyMixin,
+    ReadOnlyRegisterViewSet,
+    RegisterViewSet,
+)
 from edureg.programmes import services
 from edureg.programmes.choices import VersionStatus
 from edureg.programmes.filters import (
@@ -68,26 +72,6 @@ def version_by_status(programme: Programme, *statuses: str, message: str) -> Pro
     if version is None:
         raise ValidationError({"status": [message]})
     return version
-
-
-class PublishedOnlyMixin:
-    """The public reads published rows only. Reading beyond them needs a role that may view the register: without
-    one, a row not found is refused as the register would be (401 anonymous, 403 signed in), whatever the key, so
-    the answer tells nothing about unpublished rows."""
-
-    def refuse_hidden(self):
-        user = self.request.user
-        if not user.is_authenticated:
-            raise NotAuthenticated()
-        if not user.has_perm(permission_name(self.model, "view")):
-            raise PermissionDenied()
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            self.refuse_hidden()
-            raise
 
 
 @register("programmes")

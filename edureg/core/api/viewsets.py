@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
 from edureg.core.api.permissions import action_for
 from edureg.core.audit.context import AuditContext, _current
+from edureg.core.scoping import permission_name
 
 
 def joined_deferrals(model, paths) -> list[str]:
@@ -144,3 +145,23 @@ class EditRegisterViewSet(RegisterViewSetMixin, mixins.CreateModelMixin, mixins.
 
 class ReadOnlyRegisterViewSet(RegisterViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """List and read."""
+
+
+class PublishedOnlyMixin:
+    """The public reads published rows only. Reading beyond them needs a role that may view the register: without
+    one, a row not found is refused as the register would be (401 anonymous, 403 signed in), whatever the key, so
+    the answer tells nothing about unpublished rows."""
+
+    def refuse_hidden(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            raise NotAuthenticated()
+        if not user.has_perm(permission_name(self.model, "view")):
+            raise PermissionDenied()
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self.refuse_hidden()
+            raise
