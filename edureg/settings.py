@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "edureg.admission",
     "edureg.datacollections",
     "edureg.indicators",
+    "edureg.evaluation",
     "edureg.pages",
     "edureg.synthetic",
     "django.contrib.admin",
@@ -192,6 +193,12 @@ SPECTACULAR_SETTINGS = {
         "RuleSeverityEnum": "edureg.datacollections.choices.Severity",
         "ProgrammeRuleSeverityEnum": "edureg.programmes.choices.RuleSeverity",
         "LearningFormEnum": "edureg.programmes.choices.LearningForm",
+        "EvaluationApplicationStatusEnum": "edureg.evaluation.choices.ApplicationStatus",
+        "EvaluationOutcomeEnum": "edureg.evaluation.choices.Outcome",
+        "AssignmentStatusEnum": "edureg.evaluation.choices.AssignmentStatus",
+        "AppealStatusEnum": "edureg.evaluation.choices.AppealStatus",
+        "CallStatusEnum": "edureg.evaluation.choices.CallStatus",
+        "CallSelectionEnum": "edureg.evaluation.choices.Selection",
     },
 }
 

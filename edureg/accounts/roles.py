@@ -46,6 +46,11 @@ PUBLIC_READ = {
     "datacollections.field": VIEW,
     "datacollections.rule": VIEW,
     "datacollections.period": VIEW,
+    # Evaluation: procedures and criteria, calls once open, and published decisions.
+    "evaluation.procedure": VIEW,
+    "evaluation.criterion": VIEW,
+    "evaluation.call": VIEW,
+    "evaluation.decision": VIEW,
 }
 
 # The agency's education-data unit: the indicator catalogue, runs, data collections and their approval.
@@ -102,6 +107,40 @@ ADMISSION_APPLICANT = {
     "admission.invitation": VIEW,
 }
 
+# The agency's evaluation coordinator: procedures, the experts register, calls, and every application's workflow
+# (the services decide who may take each step; decisions, scores and events are written by them only).
+EVALUATION_COORDINATOR = {
+    "evaluation.procedure": ALL,
+    "evaluation.criterion": ALL,
+    "evaluation.expert": ALL,
+    "evaluation.experttie": ALL,
+    "evaluation.call": ALL,
+    "evaluation.application": EDIT,
+    "evaluation.assignment": EDIT,
+    "evaluation.score": VIEW,
+    "evaluation.decision": VIEW,
+    "evaluation.appeal": ("view", "change"),
+    "evaluation.event": VIEW,
+}
+
+# An expert: their own register entry and ties, the applications assigned to them, and their scores.
+EVALUATION_EXPERT = {
+    "evaluation.expert": VIEW,
+    "evaluation.experttie": VIEW,
+    "evaluation.application": VIEW,
+    "evaluation.assignment": ("view", "change"),
+    "evaluation.score": ALL,
+}
+
+# A provider applies (to calls; programme submissions open an evaluation by themselves), answers corrections,
+# follows its applications and appeals decisions.
+EVALUATION_PROVIDER = {
+    "evaluation.application": EDIT,
+    "evaluation.decision": VIEW,
+    "evaluation.appeal": ("view", "add"),
+    "evaluation.event": VIEW,
+}
+
 QUALIFICATIONS_SYSTEM = {
     "qualifications.sectoralcommittee": ALL,
     "qualifications.committeemember": ALL,
@@ -140,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "programmes.programmeversion": ALL,
         **ADMISSION_ORGANISER,
         **STATISTICS,
+        **EVALUATION_COORDINATOR,
         "accounts.membership": ALL,
         "core.objectchange": VIEW,
         "core.readaccess": VIEW,
@@ -158,6 +198,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "admission.invitation": VIEW,
         "datacollections.submission": VIEW,
         "datacollections.value": VIEW,
+        "evaluation.application": VIEW,
+        "evaluation.decision": VIEW,
+        "evaluation.event": VIEW,
     },
     Role.INSTITUTION_OFFICER: {
         **PUBLIC_READ,
@@ -169,8 +212,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **PROVIDER,
         **ADMISSION_SCHOOL,
         **RESPONDENT,
+        **EVALUATION_PROVIDER,
     },
-    Role.EXPERT: dict(PUBLIC_READ),
+    Role.EXPERT: {**PUBLIC_READ, **EVALUATION_EXPERT},
     Role.APPLICANT: {**PUBLIC_READ, "persons.person": VIEW, "learners.enrolment": VIEW, **ADMISSION_APPLICANT},
     Role.PUBLIC: dict(PUBLIC_READ),
 }

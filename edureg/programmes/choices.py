@@ -9,6 +9,7 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Replaced by a newer version")
     SUSPENDED = "suspended", _("Suspended")
     DEREGISTERED = "deregistered", _("Deregistered")
+    REJECTED = "rejected", _("Rejected after evaluation")
 
 
 # Statuses the public catalogue shows.
@@ -78,6 +79,7 @@ class ProgrammeAction(models.TextChoices):
     DEREGISTRATION_REQUESTED = "deregistration_requested", _("Deregistration requested")
     DEREGISTRATION_CANCELLED = "deregistration_cancelled", _("Deregistration request withdrawn")
     DEREGISTERED = "deregistered", _("Deregistered")
+    REJECTED = "rejected", _("Rejected after evaluation")
 
 
 class RuleMetric(models.TextChoices):

@@ -238,6 +238,8 @@ class ProgrammeVersion(BilingualNameMixin, models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
     registered_on = models.DateField(_("registered on"), null=True, blank=True, editable=False)
+    accredited_until = models.DateField(_("accredited until"), null=True, blank=True, editable=False,
+                                        help_text=_("Set by the accreditation decision (the evaluation app)."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

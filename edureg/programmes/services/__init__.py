@@ -24,6 +24,7 @@ from edureg.programmes.services.lifecycle import (
     decide_submission,
     generated_state_code,
     register_version,
+    reject_version,
     request_deregistration,
     resume_programme,
     return_version,
@@ -45,7 +46,7 @@ __all__ = [
     "update_rule", "cancel_deregistration", "check_version", "confirm_deregistration",
     "create_offering", "create_programme", "decide_submission", "delete_module", "delete_offering",
     "delete_programme", "diff_versions", "ensure_draft", "generated_state_code", "is_registrar", "load_kinds",
-    "new_version", "next_temp_code", "refresh_head", "register_version", "request_deregistration",
+    "new_version", "next_temp_code", "refresh_head", "register_version", "reject_version", "request_deregistration",
     "resume_programme", "return_version", "submit_version", "suspend_programme", "update_module",
     "update_offering", "update_programme", "update_version",
 ]

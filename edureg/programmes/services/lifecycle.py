@@ -1,7 +1,9 @@
 """The lifecycle: submit, return, register (a new version supersedes the old), suspend, resume, deregister.
 
-The evaluation and accreditation workflow (a later issue) decides on a submitted version through
-`decide_submission`; until then the registrar decides directly.
+The evaluation and accreditation workflow (edureg.evaluation) hears of each submission through the
+`version_submitted` signal and decides on it through `decide_submission`: register (accredited, with the validity
+date), return for corrections, or reject. Kinds without an evaluation procedure are decided by the registrar
+directly.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from edureg.programmes.services.common import (
     refresh_head,
 )
 from edureg.programmes.services.programmes import check_kind_fields
+from edureg.programmes.signals import version_submitted
 
 
 def _today() -> datetime.date:
@@ -65,6 +68,7 @@ def submit_version(version: ProgrammeVersion, *, actor) -> ProgrammeVersion:
             programme.status = VersionStatus.SUBMITTED
             programme.save()
         record(programme, ProgrammeAction.SUBMITTED, actor=actor, version=version)
+        version_submitted.send(sender=ProgrammeVersion, version=version, actor=actor)
     return version
 
 
@@ -114,11 +118,15 @@ def _state_code(programme: Programme, version: ProgrammeVersion, given: str) -> 
 
 
 def register_version(version: ProgrammeVersion, *, actor, state_code: str = "",
-                     registered_on: datetime.date | None = None) -> ProgrammeVersion:
-    """Submitted -> registered. The first registration gives the programme its state code; the version in
-    force before is superseded."""
+                     registered_on: datetime.date | None = None, accredited_until: datetime.date | None = None,
+                     after_appeal: bool = False) -> ProgrammeVersion:
+    """Submitted -> registered (or rejected -> registered when an appeal's re-evaluation accredits it). The first
+    registration gives the programme its state code; the version in force before is superseded."""
     ensure_registrar(actor)
-    _ensure_status(version, VersionStatus.SUBMITTED)
+    if after_appeal:
+        _ensure_status(version, VersionStatus.SUBMITTED, VersionStatus.REJECTED)
+    else:
+        _ensure_status(version, VersionStatus.SUBMITTED)
     programme = version.programme
     if programme.status == VersionStatus.SUSPENDED:
         fail("status", _("The programme is suspended; lift the suspension before registering a new version."))
@@ -131,6 +139,7 @@ def register_version(version: ProgrammeVersion, *, actor, state_code: str = "",
         if previous is not None and previous.pk != version.pk and previous.status in IN_FORCE:
             _set_status(previous, VersionStatus.SUPERSEDED, on)
         version.registered_on = on
+        version.accredited_until = accredited_until
         _set_status(version, VersionStatus.REGISTERED, on)
         programme.state_code = code
         programme.current_version = version
@@ -140,16 +149,38 @@ def register_version(version: ProgrammeVersion, *, actor, state_code: str = "",
     return version
 
 
-DECISIONS = ("register", "return")
+def reject_version(version: ProgrammeVersion, *, actor, reason) -> ProgrammeVersion:
+    """Submitted -> rejected after an evaluation. The version stays as it was (the decision refers to it); the
+    provider drafts a new version to try again."""
+    ensure_registrar(actor)
+    _ensure_status(version, VersionStatus.SUBMITTED)
+    if not (reason or "").strip():
+        fail("reason", _("Say why the version is rejected."))
+    programme = version.programme
+    with acting(actor):
+        _set_status(version, VersionStatus.REJECTED)
+        if _never_registered(programme):
+            programme.status = VersionStatus.REJECTED
+            programme.save()
+        record(programme, ProgrammeAction.REJECTED, actor=actor, version=version, reason=reason)
+    return version
+
+
+DECISIONS = ("register", "return", "reject")
 
 
 def decide_submission(version: ProgrammeVersion, *, actor, decision: str, reason: str = "",
-                      state_code: str = "") -> ProgrammeVersion:
-    """The decision on a submitted version: the place where the evaluation workflow will plug in."""
+                      state_code: str = "", accredited_until: datetime.date | None = None,
+                      after_appeal: bool = False) -> ProgrammeVersion:
+    """The decision on a submitted version, where the evaluation workflow plugs in: register (with the
+    accreditation's end date, if any), return for corrections, or reject."""
     if decision == "register":
-        return register_version(version, actor=actor, state_code=state_code)
+        return register_version(version, actor=actor, state_code=state_code, accredited_until=accredited_until,
+                                after_appeal=after_appeal)
     if decision == "return":
         return return_version(version, actor=actor, reason=reason)
+    if decision == "reject":
+        return reject_version(version, actor=actor, reason=reason)
     raise ValidationError({"decision": _("Decide %(choices)s.") % {"choices": " / ".join(DECISIONS)}})
 
 
