@@ -13,6 +13,7 @@ urlpatterns = [
     path("admission/", include("edureg.admission.urls")),
     path("statistics/", include("edureg.indicators.urls")),
     path("collections/", include("edureg.datacollections.urls")),
+    path("evaluation/", include("edureg.evaluation.urls")),
     path("", include("edureg.pages.urls")),
 ]
 

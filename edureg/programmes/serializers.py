@@ -115,8 +115,9 @@ class ProgrammeVersionSerializer(RegisterSerializer):
     class Meta:
         model = ProgrammeVersion
         fields = ["id", "programme", "number", "status", "status_since", "based_on", "name", *CONTENT_FIELDS,
-                  "total_hours", "submitted_on", "registered_on", "updated_at", "modules"]
-        read_only_fields = ["number", "status", "status_since", "submitted_on", "registered_on", "updated_at"]
+                  "total_hours", "submitted_on", "registered_on", "accredited_until", "updated_at", "modules"]
+        read_only_fields = ["number", "status", "status_since", "submitted_on", "registered_on", "accredited_until",
+                            "updated_at"]
         # A new version is a copy of the version in force: the content given changes the copy.
         extra_kwargs = {"name_lt": {"required": False}}
         validators = []  # versions are numbered by the services
@@ -134,7 +135,7 @@ class HeadVersionSerializer(ProgrammeVersionSerializer):
     class Meta(ProgrammeVersionSerializer.Meta):
         fields = ["id", "number", "status", "status_since", *[f for f in CONTENT_FIELDS if f not in (
             "name_lt", "name_en", "qualification", "ltks_level", "isced_f")], "total_hours", "submitted_on",
-                  "registered_on"]
+                  "registered_on", "accredited_until"]
         read_only_fields = fields
 
 

@@ -161,7 +161,10 @@ def new_version(programme: Programme, *, actor) -> ProgrammeVersion:
     if programme.status == VersionStatus.DEREGISTERED:
         fail("status", _("A deregistered programme gets no new versions."))
     source = programme.current_version
-    if source is None or source.status not in IN_FORCE:
+    if source is None:
+        # A programme never registered whose version was rejected after evaluation starts again from that version.
+        source = programme.versions.filter(status=VersionStatus.REJECTED).order_by("-number").first()
+    if source is None or source.status not in (*IN_FORCE, VersionStatus.REJECTED):
         fail("status", _("Only a registered programme gets a new version; change its draft instead."))
     if programme.versions.filter(status__in=PENDING).exists():
         fail("status", _("The programme already has a draft or submitted version; finish that one first."))
@@ -175,10 +178,13 @@ def new_version(programme: Programme, *, actor) -> ProgrammeVersion:
         version.number = (programme.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         version.status = VersionStatus.DRAFT
         version.based_on = source
-        version.submitted_on = version.registered_on = None
+        version.submitted_on = version.registered_on = version.accredited_until = None
         version.status_since = datetime.date.today()
         version.save()
         copy_modules(modules_from, version)
+        if programme.current_version_id is None:
+            programme.status = VersionStatus.DRAFT
+            programme.save()
         record(programme, ProgrammeAction.NEW_VERSION, actor=actor, version=version)
     return version
 
