@@ -113,3 +113,4 @@ class EventAction(models.TextChoices):
     APPEAL_DISMISSED = "appeal_dismissed", _("Appeal dismissed")
     WITHDRAWN = "withdrawn", _("Withdrawn by the provider")
     RANKED = "ranked", _("Ranked in the call")
+    REQUEST_UPDATED = "request_updated", _("Requested amount or note changed")
