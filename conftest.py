@@ -1,6 +1,11 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check results, not speed: no per-example deadline (a busy CI machine made them flaky).
+settings.register_profile("edureg", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("edureg")
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 

@@ -80,6 +80,7 @@ class ProgrammeAction(models.TextChoices):
     DEREGISTRATION_CANCELLED = "deregistration_cancelled", _("Deregistration request withdrawn")
     DEREGISTERED = "deregistered", _("Deregistered")
     REJECTED = "rejected", _("Rejected after evaluation")
+    ACCREDITATION_CHANGED = "accreditation_changed", _("Accreditation period changed")
 
 
 class RuleMetric(models.TextChoices):

@@ -100,7 +100,7 @@ def programme_effect(application: Application, decision: str, *, actor, reason: 
     """The programme version follows: "register" (accreditation: with the validity's end as accredited_until;
     after an appeal a rejected version may be registered), "reject" or "return" (to draft) a submitted version.
     A version in another status (e.g. already registered) is left as it is."""
-    from edureg.programmes.services import decide_submission
+    from edureg.programmes.services import decide_submission, set_accreditation_end
 
     version = application.programme_version
     if version is None or application.call_id is not None:
@@ -112,8 +112,17 @@ def programme_effect(application: Application, decision: str, *, actor, reason: 
             until = accredited_until if application.procedure.purpose == Purpose.ACCREDITATION else None
             decide_submission(version, actor=programme_actor(actor), decision="register", accredited_until=until,
                               after_appeal=after_appeal)
+        elif after_appeal and version.status in ("registered", "suspended") and (
+                application.procedure.purpose == Purpose.ACCREDITATION):
+            set_accreditation_end(version, actor=programme_actor(actor), accredited_until=accredited_until,
+                                  reason=_("Decided again after an appeal (%(number)s).") % {
+                                      "number": application.number})
     elif version.status == "submitted":
         decide_submission(version, actor=programme_actor(actor), decision=decision, reason=reason)
+    elif decision == "reject" and after_appeal and version.status in ("registered", "suspended"):
+        # Rejected on re-evaluation: the accreditation ends today (the registration itself is the registrar's).
+        set_accreditation_end(version, actor=programme_actor(actor), accredited_until=today(),
+                              reason=reason or _("Rejected on re-evaluation after an appeal."))
 
 
 # --- reminders ----------------------------------------------------------------------------------------------------

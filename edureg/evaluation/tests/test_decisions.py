@@ -299,3 +299,23 @@ def test_expiry_warnings_are_sent_once():
     assert decisions.send_expiry_warnings() == 0
     assert len(mail.outbox) == 1
     assert {r.kind for r in decisions.reminders()} == {"expiring"}  # still on the coordinator's page
+
+
+def test_an_appeal_against_conditions_re_dates_the_registered_versions_accreditation(monkeypatch):
+    # 2, 2, 3 of 4 = 55 points: registered with conditions (45-60), so the version is registered already.
+    app = scored(ApplicationFactory(), values=("2", "2", "3"))
+    first = workflow.decide(app, actor=None, conditions="Add a practical module.")
+    version = app.programme_version
+    version.refresh_from_db()
+    assert (first.outcome, version.status) == (Outcome.CONDITIONS, "registered")
+    assert version.accredited_until == first.valid_until
+    appeal = workflow.file_appeal(app, actor=None, grounds="The practical part is in module 3.")
+    workflow.resolve_appeal(appeal, actor=None, uphold=True, resolution="Evaluate again.")
+    app.refresh_from_db()
+    monkeypatch.setattr(decisions, "today", lambda: TODAY + datetime.timedelta(days=40))  # decided 40 days later
+    second = workflow.decide(scored(app, values=("4", "3", "3")), actor=None)
+    version.refresh_from_db()
+    assert second.valid_until != first.valid_until
+    assert second.outcome == Outcome.ACCREDITED
+    assert (version.status, version.accredited_until) == ("registered", second.valid_until)
+    assert version.programme.events.order_by("-id").values_list("action", flat=True)[0] == "accreditation_changed"

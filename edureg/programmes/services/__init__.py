@@ -28,6 +28,7 @@ from edureg.programmes.services.lifecycle import (
     request_deregistration,
     resume_programme,
     return_version,
+    set_accreditation_end,
     submit_version,
     suspend_programme,
 )
@@ -47,6 +48,6 @@ __all__ = [
     "create_offering", "create_programme", "decide_submission", "delete_module", "delete_offering",
     "delete_programme", "diff_versions", "ensure_draft", "generated_state_code", "is_registrar", "load_kinds",
     "new_version", "next_temp_code", "refresh_head", "register_version", "reject_version", "request_deregistration",
-    "resume_programme", "return_version", "submit_version", "suspend_programme", "update_module",
-    "update_offering", "update_programme", "update_version",
+    "resume_programme", "return_version", "set_accreditation_end", "submit_version", "suspend_programme",
+    "update_module", "update_offering", "update_programme", "update_version",
 ]

@@ -166,6 +166,21 @@ def reject_version(version: ProgrammeVersion, *, actor, reason) -> ProgrammeVers
     return version
 
 
+def set_accreditation_end(version: ProgrammeVersion, *, actor, accredited_until: datetime.date | None,
+                          reason: str) -> ProgrammeVersion:
+    """A registered version's accreditation gets a new end date (a re-evaluation after an appeal decided again;
+    today's date ends it)."""
+    ensure_registrar(actor)
+    _ensure_status(version, VersionStatus.REGISTERED, VersionStatus.SUSPENDED)
+    if not (reason or "").strip():
+        fail("reason", _("Say why the accreditation period changes."))
+    with acting(actor):
+        version.accredited_until = accredited_until
+        version.save()
+        record(version.programme, ProgrammeAction.ACCREDITATION_CHANGED, actor=actor, version=version, reason=reason)
+    return version
+
+
 DECISIONS = ("register", "return", "reject")
 
 
