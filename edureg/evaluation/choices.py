@@ -104,6 +104,7 @@ class EventAction(models.TextChoices):
     EXPERT_ASSIGNED = "expert_assigned", _("Expert assigned")
     EXPERT_WITHDRAWN = "expert_withdrawn", _("Expert withdrawn")
     CONFLICT_DECLARED = "conflict_declared", _("Expert declared a conflict of interest")
+    NO_CONFLICT = "no_conflict", _("Expert declared no conflict of interest")
     SCORES_SUBMITTED = "scores_submitted", _("Expert submitted scores")
     EXTRA_EXPERT_NEEDED = "extra_expert_needed", _("Experts disagree: another expert needed")
     SCORED = "scored", _("Scoring complete")

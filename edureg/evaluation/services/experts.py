@@ -317,7 +317,7 @@ def confirm_no_conflict(assignment: Assignment, *, actor) -> Assignment:
         if current.no_conflict_at is None:
             current.no_conflict_at = timezone.now()
             current.save()
-            # The change record keeps who confirmed and when; the event log has no action for it (see report).
+            record(app, EventAction.NO_CONFLICT, actor=actor, from_status=app.status)
     return current
 
 
