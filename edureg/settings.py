@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "edureg.evaluation.choices.AppealStatus",
         "CallStatusEnum": "edureg.evaluation.choices.CallStatus",
         "CallSelectionEnum": "edureg.evaluation.choices.Selection",
+        "ProcedureAggregationEnum": "edureg.evaluation.choices.Aggregation",
+        "CommitteeDecisionOutcomeEnum": "edureg.qualifications.choices.DecisionOutcome",
     },
 }
 
