@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from edureg.core.api.registry import register
 from edureg.core.api.viewsets import PublishedOnlyMixin, ReadOnlyRegisterViewSet, RegisterViewSet
 from edureg.core.scoping import scope_for
-from edureg.core.services import acting, delete_instance, save_validated
 from edureg.evaluation.choices import CallStatus
 from edureg.evaluation.filters import (
     AppealFilter,
@@ -81,55 +80,11 @@ from edureg.evaluation.serializers import (
     ScoreSerializer,
     WithdrawalSerializer,
 )
-from edureg.evaluation.services import calls, experts, scoring, workflow
-from edureg.evaluation.services.common import ensure_coordinator, fail, is_coordinator
+from edureg.evaluation.services import calls, definitions, experts, scoring, workflow
+from edureg.evaluation.services.common import is_coordinator
 
 CODE = r"[-a-zA-Z0-9_]{1,40}"
 MAX_SCORES = 100
-
-
-# --- writes of the definitions ----------------------------------------------------------------------------------
-# Procedures, criteria, experts, ties and calls are plain records: the coordinator's writes are validated and saved
-# in one audited transaction (many-to-many fields set after saving); a call's settings are checked as a whole.
-
-def _writer(model, m2m: tuple[str, ...] = (), check=None):
-    def save(instance, changes, actor):
-        ensure_coordinator(actor)
-        with acting(actor):
-            later = {name: changes.pop(name) for name in list(changes) if name in m2m}
-            for name, value in changes.items():
-                setattr(instance, name, value)
-            if check is not None:
-                check(instance)
-            save_validated(instance, actor=actor)
-            for name, value in later.items():
-                getattr(instance, name).set(value)
-        return instance
-
-    def create(*, actor, **fields):
-        return save(model(), fields, actor)
-
-    def update(instance, *, actor, **changes):
-        return save(instance, changes, actor)
-
-    def delete(instance, *, actor):
-        ensure_coordinator(actor)
-        delete_instance(instance, actor=actor)
-
-    return create, update, delete
-
-
-def _check_call(call: Call) -> None:
-    if call.pk and call.status == CallStatus.PUBLISHED:
-        fail("status", _("The call's results are published; its settings no longer change."))
-    calls.check_call(call)
-
-
-create_procedure, update_procedure, delete_procedure = _writer(Procedure, m2m=("kinds",))
-create_criterion, update_criterion, delete_criterion = _writer(Criterion)
-create_expert, update_expert, delete_expert = _writer(Expert, m2m=("expertise", "kinds", "procedures"))
-create_tie, update_tie, delete_tie = _writer(ExpertTie)
-create_call, update_call, delete_call = _writer(Call, m2m=("kinds",), check=_check_call)
 
 
 class EvaluationContextMixin:
@@ -186,9 +141,9 @@ class ProcedureViewSet(EvaluationContextMixin, RegisterViewSet):
     filterset_class = ProcedureFilter
     search_fields = ["code", "name_lt", "name_en"]
     ordering_fields = ["code"]
-    create_service = create_procedure
-    update_service = update_procedure
-    delete_service = delete_procedure
+    create_service = definitions.create_procedure
+    update_service = definitions.update_procedure
+    delete_service = definitions.delete_procedure
 
 
 @register("evaluation-criteria")
@@ -200,9 +155,9 @@ class CriterionViewSet(EvaluationContextMixin, RegisterViewSet):
     select_related = ("procedure",)
     filterset_class = CriterionFilter
     ordering_fields = ["id", "order", "code"]
-    create_service = create_criterion
-    update_service = update_criterion
-    delete_service = delete_criterion
+    create_service = definitions.create_criterion
+    update_service = definitions.update_criterion
+    delete_service = definitions.delete_criterion
 
 
 @register("experts")
@@ -218,9 +173,9 @@ class ExpertViewSet(EvaluationContextMixin, RegisterViewSet):
     filterset_class = ExpertFilter
     search_fields = ["person__last_name", "person__first_name", "email"]
     ordering_fields = ["id", "person__last_name"]
-    create_service = create_expert
-    update_service = update_expert
-    delete_service = delete_expert
+    create_service = definitions.create_expert
+    update_service = definitions.update_expert
+    delete_service = definitions.delete_expert
 
     def get_queryset(self):
         return (super().get_queryset().annotate(load=Count("assignments", filter=Q(assignments__status="assigned")))
@@ -237,9 +192,9 @@ class ExpertTieViewSet(EvaluationContextMixin, RegisterViewSet):
     select_related = ("expert", "institution")
     filterset_class = ExpertTieFilter
     ordering_fields = ["id", "started_on"]
-    create_service = create_tie
-    update_service = update_tie
-    delete_service = delete_tie
+    create_service = definitions.create_tie
+    update_service = definitions.update_tie
+    delete_service = definitions.delete_tie
 
 
 # --- calls --------------------------------------------------------------------------------------------------------
@@ -272,9 +227,9 @@ class CallViewSet(EvaluationContextMixin, PublishedOnlyMixin, RegisterViewSet):
     filterset_class = CallFilter
     search_fields = ["code", "name_lt", "name_en"]
     ordering_fields = ["code", "opens_on", "closes_on"]
-    create_service = create_call
-    update_service = update_call
-    delete_service = delete_call
+    create_service = definitions.create_call
+    update_service = definitions.update_call
+    delete_service = definitions.delete_call
 
     def _results(self, call):
         return Response(CallResultSerializer(calls.call_results(call), many=True).data)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from edureg.core.admin_base import RegisterAdmin
-from edureg.evaluation.admin import writes
 from edureg.evaluation.admin.common import Step, StepsMixin, StrictJSONMixin, page_url
 from edureg.evaluation.choices import CallStatus, Selection
 from edureg.evaluation.models import Application, Call
+from edureg.evaluation.services import definitions as writes
 
 
 def _calls():

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from edureg.classifiers.models import ClassifierItem
 from edureg.core.admin_base import RegisterAdmin
-from edureg.evaluation.admin import writes
 from edureg.evaluation.admin.common import ValidatedInline
 from edureg.evaluation.choices import AssignmentStatus
 from edureg.evaluation.models import Expert, ExpertTie
+from edureg.evaluation.services import definitions as writes
 
 
 class AvailableFilter(admin.SimpleListFilter):

@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from edureg.core.admin_base import RegisterAdmin
-from edureg.evaluation.admin import writes
 from edureg.evaluation.admin.common import ValidatedInline, WholeCheckMixin
 from edureg.evaluation.models import Criterion, Procedure
+from edureg.evaluation.services import definitions as writes
 
 
 class CriterionInline(ValidatedInline):

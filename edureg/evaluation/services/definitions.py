@@ -1,4 +1,5 @@
-"""The back-office's writes of the evaluation configuration: procedures and criteria, experts and their ties, calls.
+"""Writes of the evaluation configuration (the back-office and the API call them): procedures and criteria, experts
+and their ties, calls. Only the coordinator writes them.
 
 Each is one audited transaction within the actor's scope (edureg.core.services); a procedure is checked as a whole
 by services.procedures.check_procedure (after its criteria are saved, see common.WholeCheckMixin) and a call by
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from edureg.core.services import acting, apply_changes, delete_instance, save_validated
 from edureg.evaluation.choices import CallStatus
 from edureg.evaluation.models import Call, Criterion, Expert, ExpertTie, Procedure
+from edureg.evaluation.services.common import ensure_coordinator
 
 
 def _delete(instance, *, actor, field: str, message: str) -> None:
+    ensure_coordinator(actor)
     try:
         delete_instance(instance, actor=actor)
     except ProtectedError:
@@ -22,6 +25,7 @@ def _delete(instance, *, actor, field: str, message: str) -> None:
 
 
 def _create(model, m2m: tuple[str, ...], *, actor, fields: dict):
+    ensure_coordinator(actor)
     later = {name: fields.pop(name) for name in m2m if name in fields}
     fields.pop("id", None)
     with acting(actor):
@@ -48,6 +52,7 @@ def create_procedure(*, actor, **fields) -> Procedure:
 
 
 def update_procedure(procedure: Procedure, *, actor, **changes) -> Procedure:
+    ensure_coordinator(actor)
     return apply_changes(procedure, dict(changes), actor=actor, m2m=("kinds",))
 
 
@@ -61,6 +66,7 @@ def create_criterion(*, actor, **fields) -> Criterion:
 
 
 def update_criterion(criterion: Criterion, *, actor, **changes) -> Criterion:
+    ensure_coordinator(actor)
     if "procedure" in changes and changes["procedure"] != criterion.procedure:
         raise ValidationError({"procedure": [_("A criterion stays in its procedure.")]})
     return apply_changes(criterion, dict(changes), actor=actor)
@@ -81,6 +87,7 @@ def create_expert(*, actor, **fields) -> Expert:
 
 
 def update_expert(expert: Expert, *, actor, **changes) -> Expert:
+    ensure_coordinator(actor)
     if "person" in changes and changes["person"] != expert.person:
         raise ValidationError({"person": [_("An expert's person cannot be changed; add another expert instead.")]})
     return apply_changes(expert, dict(changes), actor=actor, m2m=EXPERT_M2M)
@@ -96,10 +103,12 @@ def create_tie(*, actor, **fields) -> ExpertTie:
 
 
 def update_tie(tie: ExpertTie, *, actor, **changes) -> ExpertTie:
+    ensure_coordinator(actor)
     return apply_changes(tie, dict(changes), actor=actor)
 
 
 def delete_tie(tie: ExpertTie, *, actor) -> None:
+    ensure_coordinator(actor)
     delete_instance(tie, actor=actor)
 
 
@@ -112,6 +121,7 @@ def _check_call(call: Call) -> None:
 
 
 def create_call(*, actor, **fields) -> Call:
+    ensure_coordinator(actor)
     kinds = fields.pop("kinds", None)
     fields.pop("id", None)
     with acting(actor):
@@ -123,15 +133,17 @@ def create_call(*, actor, **fields) -> Call:
 
 
 def update_call(call: Call, *, actor, **changes) -> Call:
+    ensure_coordinator(actor)
     with acting(actor):
         if call.status == CallStatus.PUBLISHED and changes:
-            raise ValidationError({next(iter(changes)): [_("The call's results are published; it cannot change.")]})
+            raise ValidationError({"status": [_("The call's results are published; its settings no longer change.")]})
         apply_changes(call, dict(changes), actor=actor, m2m=("kinds",))
         _check_call(call)
     return call
 
 
 def delete_call(call: Call, *, actor) -> None:
+    ensure_coordinator(actor)
     if call.status != CallStatus.DRAFT or call.applications.exists():
         raise ValidationError({"status": [_("Only a call being prepared, without applications, can be deleted.")]})
     delete_instance(call, actor=actor)
