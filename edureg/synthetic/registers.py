@@ -207,7 +207,7 @@ def write(writer, timer, counts: dict, country, ids: dict, lookup: dict, muni_id
             "description_lt": vs.description_lt, "description_en": vs.description_en,
             "learning_outcomes_lt": vs.learning_outcomes_lt, "learning_outcomes_en": vs.learning_outcomes_en,
             "valid_from": vs.valid_from, "valid_to": vs.valid_to, "submitted_on": vs.submitted_on,
-            "registered_on": vs.registered_on,
+            "registered_on": vs.registered_on, "accredited_until": np.full(len(vs), NAT),
         }, repr_=lambda a, b: [f"{codes[p]} v{k}" for p, k in zip(vs.programme[a:b].tolist(), vs.number[a:b].tolist(),
                                                                      strict=True)])
         m = len(md)

@@ -36,15 +36,17 @@ from edureg.learners.models import Enrolment
 from edureg.pedagogues.models import Employment
 from edureg.persons.models import Person
 from edureg.qualifications.models import Qualification, SectoralCommittee
-from edureg.synthetic import admission, libraries, registers
+from edureg.synthetic import admission, evaluation, libraries, registers
 from edureg.synthetic.bulk import Progress, Writer
 from edureg.synthetic.engine import SCALES, Municipality, Params, generate
 from edureg.synthetic.engine.tables import NAT, Country
 
 # Deleted by a reset, dependants first (admission rounds too: their offers point at offerings, their applications
-# at persons; and the data collections' periods, submissions and values: library reports point at libraries).
-REGISTER_MODELS: tuple[type[models.Model], ...] = (*libraries.MODELS, *admission.MODELS, *registers.MODELS,
-                                                   Enrolment, Employment, StatusChange, Branch, Institution, Person)
+# at persons; and the data collections' periods, submissions and values: library reports point at libraries; and the
+# demo evaluations: experts are persons, applications point at institutions and programme versions).
+REGISTER_MODELS: tuple[type[models.Model], ...] = (*evaluation.MODELS, *libraries.MODELS, *admission.MODELS,
+                                                   *registers.MODELS, Enrolment, Employment, StatusChange, Branch,
+                                                   Institution, Person)
 
 
 class CountryExists(Exception):
@@ -109,7 +111,7 @@ def reset_register(progress: Progress | None = None) -> dict[str, int]:
                 deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
         # The register itself: one DELETE per table (millions of rows; no per-object signals).
         through = Employment.subjects.through
-        tables = [through, *registers.THROUGH, *REGISTER_MODELS]
+        tables = [through, *registers.THROUGH, *evaluation.THROUGH, *REGISTER_MODELS]
         content_types = [ContentType.objects.get_for_model(model).pk for model in REGISTER_MODELS]
         total = len(tables) + 1
         say("reset", 0, total)
@@ -421,7 +423,7 @@ DEMO_USERS = (
     ("demo_municipality", "municipality_officer", "municipality"),
     ("demo_school", "institution_officer", "institution"),
     ("demo_vet_school", "institution_officer", "vet_institution"),  # a programme provider
-    ("demo_expert", "expert", ""),
+    ("demo_expert", "expert", "expert"),  # an evaluation expert (synthetic/evaluation.py)
     ("demo_applicant", "applicant", "person"),
     ("demo_library", "institution_officer", "library"),  # fills in the library annual report
     ("demo_public", "public", ""),
@@ -478,6 +480,10 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
         if person is None:
             raise ValueError(_("The synthetic country has no learner aged 15-16."))
         return {"person": person}, f"{person} ({person.birth_date.year})"
+    if kind == "expert":
+        # The demo expert's person in the experts register (synthetic/evaluation.py); none before it is built.
+        person = evaluation.demo_expert_person()
+        return ({"person": person}, str(person)) if person is not None else ({}, "")
     return {}, _("national") if kind == "national" else ""
 
 

@@ -4,7 +4,8 @@
 
 Migrates the database, loads the classifiers, builds the synthetic country (unless the database
 already has one; a country built before the qualifications and programmes registers existed gets them
-added; one without the library reports gets them), computes and publishes the indicators when the data
+added; one without the library reports gets them), builds the demo evaluations and competitions when there
+are none (synthetic/evaluation.py), computes and publishes the indicators when the data
 changed or nothing is published, creates one demo user per role, prints their logins and serves the site.
 """
 
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             rows.append(("total", f"{total:.1f}", ""))
             out.write(table(rows, ("step", "seconds", "rows")))
             out.write(f"   change records written under job {report.job_id}")
-        out.write(self.style.MIGRATE_HEADING("4. Library reports and statistics"))
+        out.write(self.style.MIGRATE_HEADING("4. Library reports, evaluations and statistics"))
         self._reports_and_statistics(seed=seed, changed=build is not None)
         out.write(self.style.MIGRATE_HEADING("5. Demo users"))
         try:
@@ -136,6 +137,25 @@ class Command(BaseCommand):
             return
         out.write("")
         call_command("serve", host=host, port=port)
+
+    def _evaluation(self, *, seed: int) -> bool:
+        """The demo evaluations, competitions and experts (synthetic/evaluation.py) when there are none yet."""
+        from edureg.core.audit.sequencer import assign_positions
+        from edureg.synthetic import evaluation
+
+        if evaluation.has_evaluation():
+            self.stdout.write("   evaluations: kept")
+            return False
+        try:
+            counts = evaluation.build_evaluation(seed=seed)
+        except evaluation.EvaluationDataError as exc:
+            self.stdout.write(self.style.WARNING(f"   evaluations not built: {exc}"))
+            return False
+        assign_positions()
+        self.stdout.write(f"   evaluations built: {counts['experts']} experts, {counts['evaluation applications']} "
+                          f"applications, {counts['decisions']} decisions, {counts['calls']} calls "
+                          f"({counts['seconds']:.1f} s)")
+        return True
 
     def _reports_and_statistics(self, *, seed: int, changed: bool) -> None:
         """The library reports for a country kept from before they existed; then the indicators computed and
@@ -158,6 +178,7 @@ class Command(BaseCommand):
                 changed = True
                 out.write(f"   library reports written: {counts['library submissions']} submissions, "
                           f"{counts['library values']} values")
+        changed = self._evaluation(seed=seed) or changed
         if not changed and statistics.has_published_run():
             out.write("   published statistics: kept")
             return
