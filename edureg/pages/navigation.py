@@ -6,10 +6,12 @@ registered in the admin). Later issues add their pages (imports, applications, .
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 REGISTERS, ADMINISTRATION, PUBLIC, INTEGRATION = "registers", "administration", "public", "integration"
 
@@ -43,6 +45,11 @@ class Task:
             return reverse(self.url_name)
         except NoReverseMatch:
             return None
+
+    def link(self, user) -> "TaskLink | None":
+        """The task's link on the user's home page, or None when it is not for them."""
+        url = self.url() if self.allowed(user) else None
+        return TaskLink(self.title, self.description, url) if url is not None else None
 
 
 TASKS: list[Task] = [
@@ -160,6 +167,110 @@ TASKS += [
          "admin:datacollections_collection_changelist", "datacollections.change_collection", back_office=True),
 ]
 
+
+# Evaluation and accreditation: the desk of the coordinator, the experts and the providers; the public calls.
+# The counted tasks show only when something waits for the user.
+
+def _evaluation_roles(user):
+    from edureg.evaluation.views.common import roles_of
+
+    return roles_of(user)
+
+
+def shows_evaluation(user) -> bool:
+    """The menu item "Evaluation": for coordinators, experts, and providers (or their municipality) who have
+    applications or can apply to an open call."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_shows_evaluation", None)
+    if cached is not None:
+        return cached
+    from django.db.models import Q
+
+    from edureg.evaluation.models import Application, Call
+
+    roles = _evaluation_roles(user)
+    shown = roles.coordinator or roles.expert is not None
+    if not shown and (roles.institution_ids or roles.municipality_codes):
+        shown = Application.objects.filter(Q(institution_id__in=roles.institution_ids)
+                                           | Q(institution__municipality__code__in=roles.municipality_codes)
+                                           ).exists()
+    if not shown and roles.provider_of:
+        shown = Call.objects.filter(status="open").exists()
+    user._shows_evaluation = shown
+    return shown
+
+
+@dataclass(frozen=True)
+class CountedTask(Task):
+    """A task shown when `count(user)` finds something waiting; the description says how many."""
+
+    count: Any = None  # count(user) -> int
+    describe: Any = None  # describe(n) -> the description
+
+    def allowed(self, user) -> bool:
+        return user.is_authenticated and shows_evaluation(user)
+
+    def link(self, user) -> "TaskLink | None":
+        if not self.allowed(user):
+            return None
+        n = self.count(user)
+        url = self.url()
+        if not n or url is None:
+            return None
+        return TaskLink(self.title, self.describe(n), url)
+
+
+def _awaiting_coordinator(user) -> int:
+    from django.db.models import Q
+
+    from edureg.evaluation.choices import OPEN_STATUSES
+    from edureg.evaluation.models import Application
+    from edureg.evaluation.services.common import today
+
+    if not _evaluation_roles(user).coordinator:
+        return 0
+    return Application.objects.filter(status__in=OPEN_STATUSES).exclude(status="returned").filter(
+        Q(due_on__lt=today()) | ~Q(status="under_evaluation") | Q(extra_expert_needed=True)).count()
+
+
+def _awaiting_expert(user) -> int:
+    expert = _evaluation_roles(user).expert
+    return 0 if expert is None else expert.assignments.filter(status="assigned").count()
+
+
+def _corrections_requested(user) -> int:
+    from edureg.evaluation.models import Application
+
+    provider_of = _evaluation_roles(user).provider_of
+    if not provider_of:
+        return 0
+    return Application.objects.filter(institution_id__in=provider_of, status="returned").count()
+
+
+class _EvaluationDesk(Task):
+    def allowed(self, user) -> bool:
+        return shows_evaluation(user)
+
+
+TASKS += [
+    CountedTask(ADMINISTRATION, _("Evaluation applications awaiting you"), "", "evaluation:index",
+                count=_awaiting_coordinator,
+                describe=lambda n: ngettext("%(n)d application waits for your step or is overdue.",
+                                            "%(n)d applications wait for your step or are overdue.", n) % {"n": n}),
+    CountedTask(REGISTERS, _("Applications to evaluate"), "", "evaluation:index", count=_awaiting_expert,
+                describe=lambda n: ngettext("%(n)d assignment waits for your scores.",
+                                            "%(n)d assignments wait for your scores.", n) % {"n": n}),
+    CountedTask(REGISTERS, _("Corrections requested"), "", "evaluation:index", count=_corrections_requested,
+                describe=lambda n: ngettext("The agency asks you to correct %(n)d application.",
+                                            "The agency asks you to correct %(n)d applications.", n) % {"n": n}),
+    _EvaluationDesk(REGISTERS, _("Evaluation and accreditation"),
+                    _("Programme evaluations, expert assignments, decisions and appeals."), "evaluation:index"),
+    Task(PUBLIC, _("Funding calls"), _("Calls for non-formal adult education programmes and their results."),
+         "evaluation:calls"),
+]
+
+
 @dataclass(frozen=True)
 class TaskLink:
     title: Promise | str
@@ -177,7 +288,7 @@ def tasks_for(user) -> list[TaskGroup]:
     """The tasks the user may do, under the headings of GROUPS; empty groups are left out."""
     grouped: dict[str, list[TaskLink]] = {key: [] for key in GROUPS}
     for task in TASKS:
-        url = task.url() if task.allowed(user) else None
-        if url is not None:
-            grouped[task.group].append(TaskLink(task.title, task.description, url))
+        link = task.link(user)
+        if link is not None:
+            grouped[task.group].append(link)
     return [TaskGroup(GROUPS[key], links) for key, links in grouped.items() if links]

@@ -43,3 +43,11 @@ def eqf_level(ltks_level):
     from edureg.qualifications.choices import LTKS_TO_EQF
 
     return LTKS_TO_EQF.get(ltks_level, "—")
+
+
+@register.filter
+def sees_evaluation(user) -> bool:
+    """{% if user|sees_evaluation %}: the menu item of the evaluation desk (pages.navigation.shows_evaluation)."""
+    from edureg.pages.navigation import shows_evaluation
+
+    return shows_evaluation(user)
