@@ -103,10 +103,17 @@ CASES = [
 ]
 
 # The registers of later issues keep their cases in modules of their own.
-from tests import cases_admission, cases_datacollections, cases_indicators, cases_programmes, cases_qualifications  # noqa: E402
+from tests import (  # noqa: E402
+    cases_admission,
+    cases_datacollections,
+    cases_evaluation,
+    cases_indicators,
+    cases_programmes,
+    cases_qualifications,
+)
 
 CASES += cases_qualifications.CASES + cases_programmes.CASES + cases_admission.CASES
-CASES += cases_indicators.CASES + cases_datacollections.CASES
+CASES += cases_indicators.CASES + cases_datacollections.CASES + cases_evaluation.CASES
 
 
 def _read_access(world):

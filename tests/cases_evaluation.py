@@ -20,7 +20,7 @@ Applications, assignments, scores, decisions and events change only through the 
 functions): none is added, changed or deleted by plain writes. Those steps need an application in a particular
 state and a particular person (the provider, the assigned expert, the coordinator: several hold the "change"
 right for different steps), so they are tested role by role in edureg/evaluation/tests/test_api_*.py
-(ACTIONS_TESTED_ELSEWHERE); resolving an appeal (the coordinator's, on a filed appeal) is a matrix action.
+(ACTIONS_TESTED_ELSEWHERE), and so is resolving an appeal. The back-office shows them read-only.
 """
 
 import datetime
@@ -29,7 +29,7 @@ import itertools
 from django.utils import timezone
 
 from edureg.accounts.models import Membership
-from edureg.core.testing.api import ApiAction, ApiCase
+from edureg.core.testing.api import ApiCase
 from edureg.core.testing.matrix import Case, Expect
 from edureg.evaluation.choices import ApplicationStatus, CallStatus
 from edureg.evaluation.models import (
@@ -67,7 +67,6 @@ ALL = Expect("vcd", "vcd", "vcd", add=True)
 OUTSIDERS = ("anonymous", "no_role", "public", "applicant", "expert", "institution_officer", "municipality_officer")
 PUBLIC = dict.fromkeys(OUTSIDERS, VIEW_ALL)
 PUBLIC_OPEN = dict.fromkeys(OUTSIDERS, Expect("", "v", "v"))  # the call at a1 is being prepared
-COORDINATOR_CHANGES = Expect("vc", "vc", "vc")
 AT_PROVIDER = {"institution_officer": Expect("v"), "municipality_officer": Expect("v", "v")}
 TODAY = datetime.date.today()
 _n = itertools.count(1)
@@ -99,11 +98,11 @@ def _expert_at(world, place) -> Expert:
 # --- makers -----------------------------------------------------------------------------------------------------
 
 def make_procedure(world, place):
-    return procedure(code=f"case-procedure-{next(_n)}", kinds=())
+    return procedure(code=f"case-procedure-{next(_n)}", kinds=(), purpose="readiness")
 
 
 def make_criterion(world, place):
-    return CriterionFactory(procedure=ProcedureFactory())
+    return CriterionFactory(procedure=ProcedureFactory(active=False))  # being prepared: no kinds needed yet
 
 
 def make_expert(world, place):
@@ -155,11 +154,11 @@ def make_event(world, place):
 def _procedure_add(world):
     return {"code": f"new-procedure-{next(_n)}", "name_lt": "Nauja procedūra", "name_en": "New procedure",
             "purpose": "readiness", "experts_per_application": 2, "scale_min": 0, "scale_max": 4,
-            "aggregation": "mean", "threshold": "60"}
+            "aggregation": "mean", "threshold": "60", "active": False}
 
 
 def _criterion_add(world):
-    return {"procedure": ProcedureFactory(), "code": "new-criterion", "name_lt": "Naujas kriterijus",
+    return {"procedure": ProcedureFactory(active=False), "code": "new-criterion", "name_lt": "Naujas kriterijus",
             "name_en": "New criterion", "weight": "1", "order": 1}
 
 
@@ -194,19 +193,20 @@ CASES = [
          change_data=lambda w, o: {"max_load": 3 + next(_n) % 5}),
     Case(ExpertTie, make=make_tie, expect={"expert": Expect("v"), "agency_admin": ALL}, add_data=_tie_add,
          change_data=lambda w, o: {"note": f"Edit {next(_n)}"}),
-    Case(Call, make=make_call, expect={**PUBLIC_OPEN, "agency_admin": ALL}, add_data=_call_add,
+    Case(Call, make=make_call, expect={**PUBLIC_OPEN, "agency_admin": Expect("vcd", "vc", "vc", add=True)},
+         add_data=_call_add,
          change_data=lambda w, o: {"name_en": f"Call (edit {next(_n)})"}),
     Case(Application, make=make_application,
-         expect={"expert": Expect("v"), "institution_officer": Expect("vc"), "municipality_officer": Expect("v", "v"),
-                 "agency_admin": COORDINATOR_CHANGES}),
-    Case(Assignment, make=make_assignment, expect={"expert": Expect("vc"), "agency_admin": COORDINATOR_CHANGES}),
+         expect={"expert": Expect("v"), "institution_officer": Expect("v"), "municipality_officer": Expect("v", "v"),
+                 "agency_admin": VIEW_ALL}),
+    Case(Assignment, make=make_assignment, expect={"expert": Expect("v"), "agency_admin": VIEW_ALL}),
     Case(Score, make=make_score, expect={"expert": Expect("v"), "agency_admin": VIEW_ALL}),
     Case(Decision, make=make_decision,
          expect={**dict.fromkeys(("anonymous", "no_role", "public", "applicant", "expert"), Expect("", "", "v")),
                  "institution_officer": Expect("v", "", "v"), "municipality_officer": VIEW_ALL,
                  "agency_admin": VIEW_ALL}),
     Case(Appeal, make=make_appeal,  # the municipality follows applications, decisions and events, not appeals
-         expect={"institution_officer": Expect("v"), "agency_admin": COORDINATOR_CHANGES}),
+         expect={"institution_officer": Expect("v"), "agency_admin": VIEW_ALL}),
     Case(Event, make=make_event, expect={**AT_PROVIDER, "agency_admin": VIEW_ALL}),
 ]
 
@@ -262,8 +262,7 @@ def api_cases(case_by_label) -> list:
         ApiCase(case["evaluation.assignment"], "assignments"),
         ApiCase(case["evaluation.score"], "scores"),
         ApiCase(case["evaluation.decision"], "decisions"),
-        ApiCase(case["evaluation.appeal"], "appeals",
-                actions=(ApiAction("resolve", lambda w, o: {"uphold": False, "resolution": "The scores stand."}),)),
+        ApiCase(case["evaluation.appeal"], "appeals"),
         ApiCase(case["evaluation.event"], "evaluation-events"),
     ]
 
@@ -282,6 +281,7 @@ ACTIONS_TESTED_ELSEWHERE.update({
     ("calls", name): "edureg/evaluation/tests/test_api_calls.py (a call in the state each step needs)"
     for name in ("open", "close", "rank", "publish", "results")
 })
+ACTIONS_TESTED_ELSEWHERE[("appeals", "resolve")] = _TESTED
 ACTIONS_TESTED_ELSEWHERE[("decisions", "pdf")] = "edureg/evaluation/tests/test_api_reads.py (who may download it)"
 
 

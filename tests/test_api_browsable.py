@@ -8,7 +8,14 @@ from edureg.core.api.registry import api_routes
 from edureg.institutions.tests.factories import BranchFactory
 from edureg.learners.tests.factories import EnrolmentFactory
 from edureg.pedagogues.tests.factories import EmploymentFactory
-from tests import cases_admission, cases_datacollections, cases_indicators, cases_programmes, cases_qualifications
+from tests import (
+    cases_admission,
+    cases_datacollections,
+    cases_evaluation,
+    cases_indicators,
+    cases_programmes,
+    cases_qualifications,
+)
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +43,8 @@ def test_every_page_renders_in_a_browser(world, role):
                **cases_qualifications.browsable_details(world), **cases_programmes.browsable_details(world),
                **cases_admission.browsable_details(world),
                **cases_indicators.browsable_details(world),
-               **cases_datacollections.browsable_details(world)}
+               **cases_datacollections.browsable_details(world),
+               **cases_evaluation.browsable_details(world)}
     for prefix, _viewset, _basename in api_routes():
         urls += [f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{details[prefix]}/"]
     for url in urls:

@@ -21,7 +21,14 @@ from edureg.institutions.tests.factories import legal_entity_code
 from edureg.persons import codes
 from edureg.persons.services import log_full_view
 from edureg.persons.tests.factories import PersonFactory
-from tests import cases_admission, cases_datacollections, cases_indicators, cases_programmes, cases_qualifications
+from tests import (
+    cases_admission,
+    cases_datacollections,
+    cases_evaluation,
+    cases_indicators,
+    cases_programmes,
+    cases_qualifications,
+)
 from tests.cases import CASES
 from tests.world import ROLES
 
@@ -102,6 +109,7 @@ API_CASES = [
 ]
 API_CASES += cases_qualifications.api_cases(CASE) + cases_programmes.api_cases(CASE) + cases_admission.api_cases(CASE)
 API_CASES += cases_indicators.api_cases(CASE) + cases_datacollections.api_cases(CASE)
+API_CASES += cases_evaluation.api_cases(CASE)
 
 # Extra actions tested by their own tests rather than by the matrix.
 ACTIONS_TESTED_ELSEWHERE = {
@@ -112,6 +120,7 @@ ACTIONS_TESTED_ELSEWHERE.update(cases_programmes.ACTIONS_TESTED_ELSEWHERE)
 ACTIONS_TESTED_ELSEWHERE.update(cases_admission.ACTIONS_TESTED_ELSEWHERE)
 ACTIONS_TESTED_ELSEWHERE.update(cases_indicators.ACTIONS_TESTED_ELSEWHERE)
 ACTIONS_TESTED_ELSEWHERE.update(cases_datacollections.ACTIONS_TESTED_ELSEWHERE)
+ACTIONS_TESTED_ELSEWHERE.update(cases_evaluation.ACTIONS_TESTED_ELSEWHERE)
 # Endpoints of /api/v1/ outside the router, and the test module that covers each.
 OTHER_ENDPOINTS = {
     "auth/token/": "tests/test_api_token.py",

@@ -14,7 +14,14 @@ from edureg.institutions.tests.factories import BranchFactory, InstitutionFactor
 from edureg.learners.tests.factories import EnrolmentFactory
 from edureg.pedagogues.tests.factories import EmploymentFactory
 from edureg.persons.tests.factories import PersonFactory
-from tests import cases_admission, cases_datacollections, cases_indicators, cases_programmes, cases_qualifications
+from tests import (
+    cases_admission,
+    cases_datacollections,
+    cases_evaluation,
+    cases_indicators,
+    cases_programmes,
+    cases_qualifications,
+)
 
 pytestmark = pytest.mark.django_db
 ROWS = 55
@@ -102,6 +109,7 @@ MAKERS.update(cases_programmes.QUERY_MAKERS)
 MAKERS.update(cases_admission.QUERY_MAKERS)
 MAKERS.update(cases_indicators.QUERY_MAKERS)
 MAKERS.update(cases_datacollections.QUERY_MAKERS)
+MAKERS.update(cases_evaluation.QUERY_MAKERS)
 CASES = [(prefix, role) for prefix, (_m, _p, roles) in MAKERS.items() for role in roles]
 
 

@@ -6,7 +6,7 @@ by services.procedures.check_procedure (after its criteria are saved, see common
 services.calls.check_call, so the same rules hold here as in the loader and the API.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -145,5 +145,5 @@ def update_call(call: Call, *, actor, **changes) -> Call:
 def delete_call(call: Call, *, actor) -> None:
     ensure_coordinator(actor)
     if call.status != CallStatus.DRAFT or call.applications.exists():
-        raise ValidationError({"status": [_("Only a call being prepared, without applications, can be deleted.")]})
+        raise PermissionDenied(_("Only a call being prepared, without applications, can be deleted."))
     delete_instance(call, actor=actor)

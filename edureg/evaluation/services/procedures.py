@@ -106,11 +106,12 @@ def load_procedures(*, actor=None, update: bool = False, path=DEFAULT) -> LoadRe
 
 def check_procedure(procedure: Procedure) -> list[str]:
     """What is wrong with a procedure as a whole (translated; [] = nothing): criteria, weights, pass marks,
-    thresholds, kinds."""
+    thresholds, kinds. An inactive procedure is one being prepared: it may have no criteria yet."""
     problems = []
     criteria = list(procedure.criteria.all()) if procedure.pk else []
     if not criteria:
-        problems.append(_("The procedure has no criteria."))
+        if procedure.active:
+            problems.append(_("The procedure has no criteria; add them, or save it as inactive until it has."))
     elif sum((c.weight or 0 for c in criteria), Decimal(0)) <= 0:
         problems.append(_("At least one criterion needs a weight above 0."))
     for c in criteria:

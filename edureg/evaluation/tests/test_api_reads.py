@@ -55,7 +55,8 @@ def test_the_coordinator_writes_procedures_and_criteria_with_messages(coordinato
     response = client_for(coordinator).post(f"{API}/evaluation-procedures/", {
         "code": "new", "name_lt": "Nauja", "name_en": "New", "purpose": "readiness"}, format="json")
     assert response.status_code == 201
-    assert response.json()["problems"] == ["The procedure has no criteria."]
+    assert response.json()["problems"] == [
+        "The procedure has no criteria; add them, or save it as inactive until it has."]
     bad = client_for(coordinator).post(f"{API}/evaluation-criteria/", {
         "procedure": "new", "code": "staff", "name_lt": "L", "name_en": "S", "mandatory": True}, format="json")
     assert bad.status_code == 400 and "pass_mark" in bad.json()

@@ -106,10 +106,12 @@ def test_only_the_coordinator_loads():
 
 
 def test_the_procedure_check():
-    assert check_procedure(Procedure(code="unsaved", purpose=Purpose.READINESS)) == ["The procedure has no criteria."]
+    no_criteria = "The procedure has no criteria; add them, or save it as inactive until it has."
+    assert check_procedure(Procedure(code="unsaved", purpose=Purpose.READINESS)) == [no_criteria]
+    assert check_procedure(Procedure(code="draft", purpose=Purpose.READINESS, active=False)) == []
     empty = ProcedureFactory(code="empty")
     assert check_procedure(empty) == [
-        "The procedure has no criteria.",
+        "The procedure has no criteria; add them, or save it as inactive until it has.",
         "Choose the programme kinds whose submitted versions this procedure evaluates."]
     cpd = procedure("cpd-accreditation")
     assert check_procedure(cpd) == []
