@@ -6,8 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from edureg.classifiers.models import ClassifierItem
 from edureg.evaluation.choices import Outcome
-from edureg.evaluation.services.common import MAX_TEXT
+from edureg.evaluation.services.common import MAX_TEXT, today
+from edureg.institutions.choices import InstitutionStatus
+from edureg.institutions.models import Institution
+from edureg.pages.forms import GovukFormMixin
 
 MAX_ID = 2**31 - 1
 
@@ -42,8 +46,9 @@ class ServiceErrorsMixin:
                 self.add_error(target, message)
 
 
-class Form(ServiceErrorsMixin, forms.Form):
-    pass
+class Form(ServiceErrorsMixin, GovukFormMixin, forms.Form):
+    """The design system's classes, and aria-describedby pointing at the hint and error ids of
+    components/field.html and radios.html."""
 
 
 class StepForm(Form):
@@ -179,3 +184,76 @@ class ApplyForm(Form):
 
     def version(self):
         return self.versions[self.cleaned_data["programme_version"]]
+
+
+class ReadinessForm(Form):
+    """Ask for a readiness evaluation: the procedure (the active readiness procedures), the institution (one of the
+    officer's institutions; the coordinator names any institution in operation by its code), what readiness is asked
+    for, an optional ISCED-F field and a note. The service checks the rest (who, the procedure, duplicates)."""
+
+    procedure = forms.ChoiceField(label=_("Evaluation"), widget=radios(), error_messages={
+        "required": _("Choose the evaluation you ask for."),
+        "invalid_choice": _("Choose one of the readiness evaluations listed.")})
+    institution = forms.ChoiceField(label=_("Institution"), widget=radios(), error_messages={
+        "required": _("Choose the institution that asks for the evaluation."),
+        "invalid_choice": _("Choose one of your institutions.")})
+    title = forms.CharField(
+        label=_("What should the institution be found ready for?"), max_length=255,
+        help_text=_("The programme or qualification, e.g. “Welder (P43071501)” or “assessment of acquired "
+                    "competences of a cook”."),
+        error_messages={"required": _("Say what the institution wants to be found ready for.")},
+        widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    isced_f = forms.CharField(
+        label=_("Field of education (ISCED-F code, optional)"), required=False, max_length=40,
+        help_text=_("For example 0715 (mechanics and metal trades). It helps to find experts of the field."),
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "spellcheck": "false"}))
+    note = text_field(_("Note for the agency (optional)"), required=False, rows=3)
+
+    def __init__(self, *args, procedures, institutions=None, **kwargs):
+        """`institutions`: the officer's institutions to choose from; None = any institution by its code."""
+        super().__init__(*args, **kwargs)
+        self.procedures = {p.code: p for p in procedures}
+        self.fields["procedure"].choices = [(p.code, p.name) for p in procedures]
+        if len(procedures) == 1:
+            self.fields["procedure"].initial = procedures[0].code
+        if institutions is None:
+            self.fields["institution"] = forms.CharField(
+                label=_("Institution's legal-entity code"), max_length=9,
+                help_text=_("The 9-digit code from the institution register."),
+                error_messages={"required": _("Enter the legal-entity code of the institution.")},
+                widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric",
+                                              "spellcheck": "false"}))
+            self.institutions = None
+        else:
+            self.institutions = {str(i.pk): i for i in institutions}
+            self.fields["institution"].choices = [(str(i.pk), i.name) for i in institutions]
+            if len(institutions) == 1:
+                self.fields["institution"].initial = str(institutions[0].pk)
+
+    def clean_institution(self):
+        value = self.cleaned_data["institution"].strip()
+        if self.institutions is not None:
+            return self.institutions[value]
+        found = Institution.objects.exclude(status=InstitutionStatus.LIQUIDATED).filter(code=value).first()
+        if found is None:
+            raise ValidationError(_("No institution in operation has the legal-entity code %(code)s. Check the code "
+                                    "in the institution register.") % {"code": value})
+        return found
+
+    def clean_isced_f(self):
+        code = self.cleaned_data["isced_f"].strip()
+        if not code:
+            return None
+        items = ClassifierItem.objects.of("isced_f").filter(code=code)
+        found = items.valid_on(today()).first() or items.order_by("-valid_from").first()
+        if found is None:
+            raise ValidationError(_("%(code)s is not a field code of ISCED-F. Give a code such as 0715, or leave "
+                                    "the field empty.") % {"code": code})
+        return found
+
+    def procedure_object(self):
+        return self.procedures[self.cleaned_data["procedure"]]
+
+    def procedure_rows(self) -> list[dict]:
+        """Each procedure's radio with the procedure (its description goes under the radio as a hint)."""
+        return [{"choice": choice, "procedure": self.procedures[choice.data["value"]]} for choice in self["procedure"]]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from edureg.evaluation.views import applications, assignments, calls, decisions, desk
+from edureg.evaluation.views import applications, assignments, calls, decisions, desk, readiness
 
 app_name = "evaluation"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", assignments.assignment_page, name="assignment"),
     path("assignments/<int:pk>/<slug:action>/", assignments.assignment_action, name="assignment-action"),
     path("decisions/<slug:number>.pdf", decisions.decision_pdf, name="decision-pdf"),
+    path("readiness/", readiness.readiness, name="readiness"),
     path("calls/", calls.call_list, name="calls"),
     path("calls/<slug:code>/", calls.call_page, name="call"),
     path("calls/<slug:code>/apply/", calls.apply, name="call-apply"),

@@ -220,8 +220,8 @@ def test_end_to_end_through_the_experts_services():
         Outcome.ACCREDITED, "registered", add_years(TODAY, 3))
     assert decision.summary["experts"] == 2
     assert list(app.events.values_list("action", flat=True)) == [
-        "submitted", "eligibility_started", "eligible", "expert_assigned", "scores_submitted", "expert_assigned",
-        "scores_submitted", "scored", "decided"]
+        "submitted", "eligibility_started", "eligible", "expert_assigned", "no_conflict", "scores_submitted",
+        "expert_assigned", "no_conflict", "scores_submitted", "scored", "decided"]
 
 
 # --- reminders ----------------------------------------------------------------------------------------------------
