@@ -180,16 +180,17 @@ def _candidates(application: Application):
 
 
 def propose_experts(application: Application, *, limit: int = 20, on=None) -> list[Proposal]:
-    """Active experts who evaluate under the application's procedure, best first: those who may be assigned, then
-    matching the field of education, matching the programme kind, with a lower load, by name. A constant number of
-    queries."""
+    """Active experts who evaluate under the application's procedure, best first: those of the application's field
+    of education (the ones who may be assigned, then the blocked ones with their reasons, so that the coordinator
+    sees why a specialist is missing), then the others; within each, those who may be assigned, matching the
+    programme kind, with a lower load, by name. A constant number of queries."""
     on = on or today()
     found = _conflict_index(application, on=on)
     proposals = [
         Proposal(expert=e, load=e.open_load, field_match=e.field_match, kind_match=e.kind_match,
                  available=is_available(e, on), conflicts=found.get(e.pk, []), assigned=e.on_it)
         for e in _candidates(application).filter(active=True)]
-    proposals.sort(key=lambda p: (p.blocked, not p.field_match, not p.kind_match, p.load,
+    proposals.sort(key=lambda p: (not p.field_match, p.blocked, not p.kind_match, p.load,
                                   p.expert.person.last_name, p.expert.person.first_name, p.expert.pk))
     return proposals[:limit]
 

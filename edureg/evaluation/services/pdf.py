@@ -84,7 +84,7 @@ def _document(decision: Decision, lang: str) -> Document:
                    number=decision.number, date=decided.isoformat())
     applicant = _bilingual(institution.name, institution.name_en, lang)
     facts = [(_("Decision number"), decision.number), (_("Date"), doc.date),
-             (_("Applicant"), f"{applicant} ({institution.code})"), (_("Application"), app.number)]
+             (_("Applicant"), f"{applicant} ({institution.code})"), (_("Application number"), app.number)]
     version = app.programme_version
     if version is not None:
         programme = version.programme
@@ -157,6 +157,9 @@ def decision_pdf(decision: Decision, *, language: str | None = None, compress: b
     head = ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=12, leading=15)
     title = ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=8)
     h2 = ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=6)
+    # Column headings wrap within their column (Lithuanian ones are long), numbers' headings right-aligned.
+    th = ParagraphStyle("th", parent=small, fontName=FONT_BOLD, spaceAfter=0)
+    th_right = ParagraphStyle("th_right", parent=th, alignment=2)
 
     def p(text, style=body):
         return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
@@ -172,8 +175,9 @@ def decision_pdf(decision: Decision, *, language: str | None = None, compress: b
             story += [p(_("Reasons"), h2), p(doc.reasons)]
         story.append(p(_("Scores"), h2))
         if doc.criteria:
-            rows = [doc.criteria_header, *[[p(row[0], small), *row[1:]] for row in doc.criteria]]
-            table = Table(rows, colWidths=[80 * mm, 20 * mm, 25 * mm, 22 * mm, 22 * mm], hAlign="LEFT", repeatRows=1)
+            header = [p(doc.criteria_header[0], th), *(p(text, th_right) for text in doc.criteria_header[1:])]
+            rows = [header, *[[p(row[0], small), *row[1:]] for row in doc.criteria]]
+            table = Table(rows, colWidths=[66 * mm, 16 * mm, 29 * mm, 29 * mm, 29 * mm], hAlign="LEFT", repeatRows=1)
             table.setStyle(TableStyle([
                 ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                 ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD), ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
