@@ -16,8 +16,9 @@ so the applications carry their events and change records like any other (audit 
 - one non-formal adult education call ranked, selected within its budget (the last fitting application partly
   funded, two applications tied on the total) and published, and one call open for applications;
 - for the demo walk: the demo VET school (services.DEMO_USERS "demo_vet_school") has a CPD programme draft ready to
-  submit; the demo expert (`demo_expert_person`) evaluates its field and never worked there; another expert of that
-  field teaches at the school, so assigning them is refused.
+  submit; the two demo experts (`demo_expert_person(1)` and `(2)`, users demo_expert and demo_expert_2) evaluate
+  its field and never worked there; another expert of that field teaches at the school, so assigning them is
+  refused.
 """
 
 import datetime
@@ -55,6 +56,7 @@ MODELS = (Event, Appeal, Decision, Score, Assignment, Application, Call, ExpertT
 THROUGH = (Expert.expertise.through, Expert.kinds.through, Expert.procedures.through, Call.kinds.through)
 
 DEMO_EXPERT_NOTE = "Demonstracinis ekspertas (naudotojas demo_expert)."
+DEMO_EXPERT_2_NOTE = "Demonstracinis ekspertas (naudotojas demo_expert_2)."
 DEMO_FIELD = "0114"  # teacher training: the field of the demo VET school's CPD draft
 CPD_FIELDS = ("0114", "0111", "0413")
 LIBRARY_FIELDS = ("0322",)
@@ -95,9 +97,10 @@ def has_evaluation() -> bool:
     return Application.objects.exists() or Expert.objects.exists()
 
 
-def demo_expert_person() -> Person | None:
-    """The person of the demo expert (made by build_evaluation), or None."""
-    expert = Expert.objects.filter(note=DEMO_EXPERT_NOTE).select_related("person").first()
+def demo_expert_person(number: int = 1) -> Person | None:
+    """The person of the first or second demo expert (made by build_evaluation), or None."""
+    note = DEMO_EXPERT_NOTE if number == 1 else DEMO_EXPERT_2_NOTE
+    expert = Expert.objects.filter(note=note).select_related("person").first()
     return expert.person if expert else None
 
 
@@ -183,7 +186,7 @@ class _Builder:
                 chosen = [fields[i % len(fields)]]
                 if len(fields) > 1 and self.rng.random() < 0.5:
                     chosen.append(fields[(i + 1) % len(fields)])
-                note = DEMO_EXPERT_NOTE if group == "cpd" and i == 0 else ""
+                note = {0: DEMO_EXPERT_NOTE, 1: DEMO_EXPERT_2_NOTE}.get(i, "") if group == "cpd" else ""
                 if note:
                     chosen = [DEMO_FIELD, "0111"]
                 self._expert(person, kinds, chosen, made, note=note,

@@ -424,6 +424,7 @@ DEMO_USERS = (
     ("demo_school", "institution_officer", "institution"),
     ("demo_vet_school", "institution_officer", "vet_institution"),  # a programme provider
     ("demo_expert", "expert", "expert"),  # an evaluation expert (synthetic/evaluation.py)
+    ("demo_expert_2", "expert", "expert_2"),  # a second one, so that both sheets of the demo walk are entered
     ("demo_applicant", "applicant", "person"),
     ("demo_library", "institution_officer", "library"),  # fills in the library annual report
     ("demo_public", "public", ""),
@@ -480,9 +481,9 @@ def _demo_scope(kind: str, today: datetime.date) -> tuple[dict, str]:
         if person is None:
             raise ValueError(_("The synthetic country has no learner aged 15-16."))
         return {"person": person}, f"{person} ({person.birth_date.year})"
-    if kind == "expert":
+    if kind in ("expert", "expert_2"):
         # The demo expert's person in the experts register (synthetic/evaluation.py); none before it is built.
-        person = evaluation.demo_expert_person()
+        person = evaluation.demo_expert_person(2 if kind == "expert_2" else 1)
         return ({"person": person}, str(person)) if person is not None else ({}, "")
     return {}, _("national") if kind == "national" else ""
 

@@ -7,25 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import ReadOnlyRegisterAdmin, StrictJSONField
+from edureg.core.admin_base import ReadOnlyRegisterAdmin
 from edureg.core.admin_steps import BaseStepsMixin, StepForm
 from edureg.core.scoping import permission_name
-
-
-class StrictJSONMixin:
-    """Every JSON model field of the page as a StrictJSONField (lists empty as [], objects as {})."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        from django.db import models
-
-        if isinstance(db_field, models.JSONField):
-            default = db_field.default if db_field.has_default() else None
-            kwargs.setdefault("form_class", StrictJSONField)
-            field = db_field.formfield(**kwargs)
-            if isinstance(field, StrictJSONField) and default is not None:
-                field.empty = default
-            return field
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def masked_applicant(person) -> str:
@@ -68,31 +52,6 @@ class StepsMixin(BaseStepsMixin):
 # --- read-only pages ------------------------------------------------------------------------------------------------
 
 ReadOnlyAdmin = ReadOnlyRegisterAdmin
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        return self.model._default_manager.for_user(request.user, "view")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(permission_name(self.model, "view"))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RoundFilter(admin.SimpleListFilter):

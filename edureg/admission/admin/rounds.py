@@ -13,11 +13,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from edureg.admission import services
-from edureg.admission.admin.common import RoundFilter, Step, StepForm, StepsMixin, StrictJSONMixin
+from edureg.admission.admin.common import RoundFilter, Step, StepForm, StepsMixin
 from edureg.admission.choices import RESULTS_PUBLIC, RoundKind, RoundStatus, RunStatus
 from edureg.admission.models import Offer, Round, ScoringFormula
 from edureg.classifiers.admin import classifier_filter
-from edureg.core.admin_base import RegisterAdmin
+from edureg.core.admin_base import RegisterAdmin, StrictJSONMixin
 
 CONFIGURABLE = (RoundStatus.DRAFT, RoundStatus.OPEN)
 

@@ -7,8 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import ReadOnlyRegisterAdmin
-from edureg.evaluation.admin.common import LinksMixin, ReadOnlyInline, page_url
+from edureg.core.admin_base import ReadOnlyInline, ReadOnlyRegisterAdmin
+from edureg.evaluation.admin.common import LinksMixin, page_url
 from edureg.evaluation.models import Appeal, Application, Assignment, Call, Decision, Event, Score
 
 SEARCH_HELP = _("The application's number, words of its title, or of the institution's name.")

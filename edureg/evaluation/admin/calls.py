@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from edureg.core.admin_base import RegisterAdmin
-from edureg.evaluation.admin.common import Step, StepsMixin, StrictJSONMixin, page_url
+from edureg.core.admin_base import RegisterAdmin, StrictJSONMixin
+from edureg.evaluation.admin.common import Step, StepsMixin, page_url
 from edureg.evaluation.choices import CallStatus, Selection
 from edureg.evaluation.models import Application, Call
 from edureg.evaluation.services import definitions as writes

@@ -5,12 +5,10 @@ JSON fields and links to the evaluation desk's pages."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
 from django.urls import NoReverseMatch, reverse
 
-from edureg.core.admin_base import RegisterInline, StrictJSONField, model_values
+from edureg.core.admin_base import RegisterInline, model_values
 from edureg.core.admin_steps import BaseStepsMixin, StepForm
 from edureg.core.scoping import permission_name
 
@@ -176,41 +174,3 @@ class ValidatedInline(RegisterInline):
         return formset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """Rows written by the services, listed on their parent's page."""
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        return self.model._default_manager.for_user(request.user, "view")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(permission_name(self.model, "view"))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StrictJSONMixin:
-    """Every JSON model field of the page as a StrictJSONField (empty lists as [], objects as {})."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.JSONField):
-            kwargs.setdefault("form_class", StrictJSONField)
-            field = db_field.formfield(**kwargs)
-            if isinstance(field, StrictJSONField) and db_field.has_default():
-                field.empty = db_field.default
-            return field
-        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -50,28 +50,3 @@ class FieldFilter(admin.SimpleListFilter):
 
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        return self.model._default_manager.for_user(request.user, "view")
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-

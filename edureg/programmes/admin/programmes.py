@@ -13,12 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from edureg.classifiers.admin import classifier_filter
-from edureg.core.admin_base import RegisterAdmin, RegisterInline
+from edureg.core.admin_base import ReadOnlyInline, RegisterAdmin, RegisterInline
 from edureg.core.imports.admin import ImportExportMixin
 from edureg.core.scoping import scope_for
 from edureg.core.search import search
 from edureg.programmes import services
-from edureg.programmes.admin.common import IN_FORCE, CodeListFieldsMixin, FieldFilter, LevelFilter, ReadOnlyInline
+from edureg.programmes.admin.common import IN_FORCE, CodeListFieldsMixin, FieldFilter, LevelFilter
 from edureg.programmes.admin.steps import NEW_VERSION, PROGRAMME_STEPS, VERSION_STEPS, StepsMixin
 from edureg.programmes.choices import EDITABLE, VersionStatus
 from edureg.programmes.forms import (

@@ -105,10 +105,11 @@ def test_the_demo_walk(demo):
     from edureg.synthetic.engine.evaluation import justified
 
     User = get_user_model()
-    officer, expert_user, coordinator = (User.objects.get(username=u)
-                                         for u in ("demo_vet_school", "demo_expert", "demo_admin"))
+    officer, expert_user, second_user, coordinator = (User.objects.get(username=u) for u in (
+        "demo_vet_school", "demo_expert", "demo_expert_2", "demo_admin"))
     school = Membership.objects.get(user=officer).institution
     demo_expert = Expert.objects.get(person=Membership.objects.get(user=expert_user, role="expert").person)
+    second = Expert.objects.get(person=Membership.objects.get(user=second_user, role="expert").person)
     # The provider submits its CPD draft: the application opens.
     draft = ProgrammeVersion.objects.get(programme__provider=school, programme__kind__code="cpd", status="draft")
     submit_version(draft, actor=officer)
@@ -123,12 +124,12 @@ def test_the_demo_walk(demo):
     with pytest.raises(ValidationError) as refused:
         assign_expert(application, conflicted, actor=coordinator)
     assert "expert" in refused.value.message_dict
-    other = next(e for e, p in proposals.items() if not p.blocked and e != demo_expert)
+    assert not proposals[second].blocked and proposals[second].field_match
     mine = assign_expert(application, demo_expert, actor=coordinator)
-    theirs = assign_expert(application, other, actor=coordinator)
+    theirs = assign_expert(application, second, actor=coordinator)
     spec = evaluation._Builder._spec(application.procedure)
-    first, second = sheets_for(spec, Decimal(85), "accredited")
-    for assignment, values, user in ((mine, first, expert_user), (theirs, second, None)):
+    first, second_sheet = sheets_for(spec, Decimal(85), "accredited")
+    for assignment, values, user in ((mine, first, expert_user), (theirs, second_sheet, second_user)):
         confirm_no_conflict(assignment, actor=user)
         save_scores(assignment, justified(spec, values), actor=user)
         submit_scores(assignment, actor=user)
