@@ -119,13 +119,6 @@ class CriterionSerializer(RegisterSerializer):
                   "weight", "mandatory", "pass_mark", "justification_required", "order"]
         validators = []
 
-    def validate(self, attrs):
-        if self.instance is not None and "procedure" in attrs:
-            if attrs["procedure"] != self.instance.procedure:
-                raise serializers.ValidationError({"procedure": [_("A criterion stays in its procedure.")]})
-            attrs.pop("procedure")
-        return super().validate(attrs)
-
 
 # --- experts ----------------------------------------------------------------------------------------------------
 
@@ -155,11 +148,6 @@ class ExpertSerializer(RegisterSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_name(self, obj):
         return f"{obj.person.first_name} {obj.person.last_name}"
-
-    def validate(self, attrs):
-        if self.instance is not None and "person" in attrs and attrs["person"] != self.instance.person:
-            raise serializers.ValidationError({"person": [_("An expert's person does not change.")]})
-        return super().validate(attrs)
 
 
 class ExpertTieSerializer(RegisterSerializer):

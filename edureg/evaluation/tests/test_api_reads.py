@@ -13,6 +13,7 @@ from edureg.evaluation.tests.factories import (
     DecisionFactory,
     ExpertFactory,
     ExpertTieFactory,
+    ProcedureFactory,
     procedure,
 )
 from edureg.institutions.tests.factories import InstitutionFactory
@@ -64,9 +65,10 @@ def test_the_coordinator_writes_procedures_and_criteria_with_messages(coordinato
         "procedure": "new", "code": "staff", "name_lt": "L", "name_en": "S", "mandatory": True, "pass_mark": "2"},
         format="json")
     assert made.status_code == 201
+    ProcedureFactory(code="elsewhere", active=False)
     moved = client_for(coordinator).patch(f"{API}/evaluation-criteria/{made.json()['id']}/",
-                                          {"procedure": "cpd-accreditation"}, format="json")
-    assert moved.status_code == 400
+                                          {"procedure": "elsewhere"}, format="json")
+    assert moved.status_code == 400 and moved.json()["procedure"] == ["A criterion stays in its procedure."]
 
 
 def test_experts_show_names_and_load_but_never_personal_codes(coordinator):
@@ -82,6 +84,11 @@ def test_experts_show_names_and_load_but_never_personal_codes(coordinator):
     assert "personal_code" not in response.content.decode()
     detail = client_for(coordinator).get(f"{API}/experts/{expert.pk}/")
     assert "personal_code" not in detail.content.decode() and detail.json()["load"] == 1
+    other = ExpertFactory().person
+    moved = client_for(coordinator).patch(f"{API}/experts/{expert.pk}/", {"person": other.pk}, format="json")
+    assert moved.status_code == 400 and "person" in moved.json()
+    expert.refresh_from_db()
+    assert expert.person_id != other.pk
 
 
 def test_an_expert_reads_their_own_record_ties_and_applications():
