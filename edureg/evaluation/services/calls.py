@@ -134,7 +134,9 @@ def check_call(call: Call) -> None:
         raise ValidationError(problems)
 
 
-def _amount(value, call: Call) -> Decimal:
+def check_amount(value, call: Call) -> Decimal:
+    """A requested amount for the call: EUR above 0 with at most two decimals, within the budget and the maximum
+    per application (a ValidationError on requested_amount otherwise)."""
     amount = as_decimal(value) if value is not None else None
     if amount is None:
         fail("requested_amount", _("Enter the requested amount in EUR, e.g. 12500.00."))
@@ -214,7 +216,7 @@ def apply_to_call(call: Call, *, actor, programme_version, requested_amount, not
                                         "%(kinds)s).") % {
                 "kind": version.programme.kind.name,
                 "kinds": ", ".join(str(k.name) for k in call.kinds.order_by("code")) or "-"})
-        amount = _amount(requested_amount, call)
+        amount = check_amount(requested_amount, call)
         note = clean_text(note, "note")
         existing = Application.objects.filter(call=call, programme_version=version).first()
         if existing is not None:
@@ -242,7 +244,7 @@ def update_request(application: Application, *, actor, requested_amount=None, no
             fail("requested_amount", _("Only an application to a funding call has a requested amount."))
         ensure_status(app, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
         if requested_amount is not None:
-            app.requested_amount = _amount(requested_amount, app.call)
+            app.requested_amount = check_amount(requested_amount, app.call)
         if note is not None:
             app.provider_note = clean_text(note, "note")
         app.save()

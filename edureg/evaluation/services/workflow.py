@@ -31,7 +31,6 @@ from edureg.evaluation.choices import (
     Purpose,
     Selection,
 )
-from edureg.evaluation.engine.aggregation import as_decimal
 from edureg.evaluation.models import Appeal, Application, Assignment, Procedure
 from edureg.evaluation.services.common import (
     clean_text,
@@ -224,14 +223,9 @@ def _amount(application: Application, value) -> Decimal | None:
         return None
     if application.call_id is None:
         fail("requested_amount", _("Only an application to a funding call has a requested amount."))
-    amount = as_decimal(value)
-    if amount is None or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        fail("requested_amount", _("Enter an amount in euros above 0, with at most two decimals."))
-    call = application.call
-    if amount > call.max_per_application:
-        fail("requested_amount", _("The call grants at most %(max)s EUR per application.") % {
-            "max": call.max_per_application})
-    return amount
+    from edureg.evaluation.services.calls import check_amount
+
+    return check_amount(value, application.call)
 
 
 # --- decision and appeal ----------------------------------------------------------------------------------------

@@ -199,7 +199,8 @@ def test_provider_resubmits_a_call_application_with_a_new_amount(call, version, 
     page = text(client.get(reverse("evaluation:application", args=[application.number])))
     assert "Lower the amount." in page and "Requested amount (EUR)" in page
     refused = client.post(url, {"requested_amount": "30000", "note": ""})
-    assert "The call grants at most 20000.00 EUR per application." in text(refused)
+    assert "The requested amount (30000.00 EUR) exceeds the call's maximum of 20000.00 EUR per application." \
+        in text(refused)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RETURNED and application.requested_amount == Decimal("15000")
     done = client.post(url, {"requested_amount": "9000", "note": "Lowered."}, follow=True)

@@ -257,7 +257,8 @@ def test_a_call_application_is_resubmitted_with_a_new_amount():
     assert app.programme_version.status == "submitted"  # a call's programme is not sent back
     with pytest.raises(ValidationError) as error:
         workflow.resubmit(app, actor=None, requested_amount="25000")
-    assert error.value.message_dict == {"requested_amount": ["The call grants at most 20000.00 EUR per application."]}
+    assert error.value.message_dict == {"requested_amount": [
+        "The requested amount (25000.00 EUR) exceeds the call's maximum of 20000.00 EUR per application."]}
     with pytest.raises(ValidationError) as error:
         workflow.resubmit(app, actor=None, requested_amount="-5")
     assert "requested_amount" in error.value.message_dict
