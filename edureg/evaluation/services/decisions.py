@@ -11,6 +11,7 @@ the programme register following it, the appeal deadline, the coordinator's remi
 
 import datetime
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.mail import send_mail
@@ -95,11 +96,25 @@ def programme_actor(actor):
     return actor if actor is not None and is_registrar(actor) else None
 
 
+# Set while the evaluation itself decides on a programme version: the register's decision steps are refused to
+# anyone else while the version is being evaluated (receivers.on_version_deciding).
+evaluation_deciding: ContextVar[bool] = ContextVar("evaluation_deciding", default=False)
+
+
 def programme_effect(application: Application, decision: str, *, actor, reason: str = "",
                      accredited_until: datetime.date | None = None) -> None:
     """The programme version follows: "register" (accreditation: with the validity's end as accredited_until;
     after an appeal a rejected version may be registered), "reject" or "return" (to draft) a submitted version.
     A version in another status (e.g. already registered) is left as it is."""
+    token = evaluation_deciding.set(True)
+    try:
+        _programme_effect(application, decision, actor=actor, reason=reason, accredited_until=accredited_until)
+    finally:
+        evaluation_deciding.reset(token)
+
+
+def _programme_effect(application: Application, decision: str, *, actor, reason: str,
+                      accredited_until: datetime.date | None) -> None:
     from edureg.programmes.services import decide_submission, set_accreditation_end
 
     version = application.programme_version

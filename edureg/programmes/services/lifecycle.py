@@ -25,7 +25,7 @@ from edureg.programmes.services.common import (
     refresh_head,
 )
 from edureg.programmes.services.programmes import check_kind_fields
-from edureg.programmes.signals import version_submitted
+from edureg.programmes.signals import version_deciding, version_submitted
 
 
 def _today() -> datetime.date:
@@ -76,6 +76,7 @@ def return_version(version: ProgrammeVersion, *, actor, reason) -> ProgrammeVers
     """Submitted -> draft, with the reason the provider reads."""
     ensure_registrar(actor)
     _ensure_status(version, VersionStatus.SUBMITTED)
+    version_deciding.send(sender=ProgrammeVersion, version=version, actor=actor, decision="return")
     if not (reason or "").strip():
         fail("reason", _("Say why the version is returned."))
     programme = version.programme
@@ -127,6 +128,7 @@ def register_version(version: ProgrammeVersion, *, actor, state_code: str = "",
         _ensure_status(version, VersionStatus.SUBMITTED, VersionStatus.REJECTED)
     else:
         _ensure_status(version, VersionStatus.SUBMITTED)
+    version_deciding.send(sender=ProgrammeVersion, version=version, actor=actor, decision="register")
     programme = version.programme
     if programme.status == VersionStatus.SUSPENDED:
         fail("status", _("The programme is suspended; lift the suspension before registering a new version."))
@@ -156,6 +158,7 @@ def reject_version(version: ProgrammeVersion, *, actor, reason) -> ProgrammeVers
     _ensure_status(version, VersionStatus.SUBMITTED)
     if not (reason or "").strip():
         fail("reason", _("Say why the version is rejected."))
+    version_deciding.send(sender=ProgrammeVersion, version=version, actor=actor, decision="reject")
     programme = version.programme
     with acting(actor):
         _set_status(version, VersionStatus.REJECTED)
