@@ -8,9 +8,11 @@ from django.core.management import call_command
 
 from edureg.accounts.models import Membership
 from edureg.core.models import ObjectChange
+from edureg.evaluation.models import Application
 from edureg.institutions.models import Institution
 from edureg.learners.models import Enrolment
 from edureg.persons.models import Person
+from edureg.synthetic import evaluation
 from edureg.synthetic.services import DEMO_USERS
 
 ROLES = {role for _username, role, _kind in DEMO_USERS}
@@ -64,6 +66,7 @@ def test_demo_builds_the_country_creates_users_and_prints_logins(db):
     assert vet.type.extra["category"] == "vet"
     assert vet.programmes.filter(status="registered").exists() and vet.offerings.exists()
     assert "offerings" in output and "qualifications" in output
+    assert "evaluations built" in output and Application.objects.exists()
 
 
 def test_second_run_keeps_the_country_and_the_same_users(db):
@@ -75,9 +78,15 @@ def test_second_run_keeps_the_country_and_the_same_users(db):
     user.set_password("something-else-123")
     user.save()
 
+    numbers = sorted(Application.objects.values_list("number", flat=True))
     output = _run()
     assert "already holds a country" in output
     assert Person.objects.count() == people
+    # The demo evaluations are kept too, and the demo experts keep their persons.
+    assert "evaluations: kept" in output
+    assert sorted(Application.objects.values_list("number", flat=True)) == numbers
+    assert Membership.objects.get(user__username="demo_expert_2", role="expert").person == \
+        evaluation.demo_expert_person(2) is not None
     assert _logins(output) == first
     assert sorted(Membership.objects.values_list("user__username", "role", "institution", "municipality",
                                                  "person")) == memberships
@@ -91,6 +100,9 @@ def test_reset_builds_a_new_country_and_repairs_the_users(db):
     old_school = Membership.objects.get(user__username="demo_school").institution
     output = _run("--reset", "--seed", "4")
     assert "synthetic-4" in output
+    assert "evaluations built" in output  # the reset removed them with the country
+    assert Membership.objects.get(user__username="demo_expert", role="expert").person == \
+        evaluation.demo_expert_person(1) is not None
     assert not Institution.objects.filter(pk=old_school.pk).exists(), "an id was reused"
     assert not Institution.objects.filter(code=old_school.code).exists()
     school = Membership.objects.get(user__username="demo_school").institution
